@@ -1,0 +1,149 @@
+"""Fingertip + 👌 strength -> cursor (screen px) and press / release / click events. Pure.
+
+Per frame the app calls `Pointer.update(t, tip, ok)` with the frame's time (s), the
+active hand's index fingertip (normalised, mirrored frame; None when no hand) and the 👌
+strength in [0, 1] from the classifier. The pointer
+
+- maps the fingertip from the *active region* of the frame to the whole screen, so
+  nobody has to stretch to the frame's edge;
+- smooths it with a One Euro filter on the frames' own timestamps;
+- turns the 👌 strength into press/release with hysteresis (press at >= `press_at` held
+  for `min_hold` s, release at <= `release_at`), so one 👌 is exactly one click;
+- compensates the click jump: closing the 👌 drags the fingertip, so the press, the
+  release and the click all land where the cursor was just before the hand started
+  closing (the last moment the 👌 strength was at or below `release_at`), and the
+  cursor stays frozen there while pressed;
+- after the hand is lost for `lost_grace` s, cancels a press and hides the cursor.
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from kiosk.interaction.one_euro import OneEuroFilter2D
+from kiosk.types import PointerEvent, PointerKind
+
+
+@dataclass(frozen=True)
+class PointerConfig:
+    active_region: tuple[float, float, float, float] = (0.2, 0.15, 0.8, 0.75)
+    """x0, y0, x1, y1, normalised in the mirrored frame; mapped onto the whole screen."""
+    min_cutoff: float = 1.0
+    """One Euro cutoff at rest, Hz (lower = steadier cursor)."""
+    beta: float = 20.0
+    """One Euro speed coefficient, per (active-region widths / s)."""
+    press_at: float = 0.6
+    release_at: float = 0.3
+    min_hold: float = 0.06
+    """Seconds the 👌 strength must stay >= press_at before it is a press."""
+    lost_grace: float = 0.3
+    """Seconds without a hand before a press is cancelled and the cursor hidden."""
+    anchor_lookback: float = 0.6
+    """Seconds of history searched for where the hand started closing."""
+
+    def __post_init__(self) -> None:
+        x0, y0, x1, y1 = self.active_region
+        if not (0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1):
+            raise ValueError("active_region must be x0 < x1, y0 < y1 within [0, 1]")
+        if not 0 <= self.release_at < self.press_at <= 1:
+            raise ValueError("need 0 <= release_at < press_at <= 1")
+
+
+@dataclass(frozen=True)
+class PointerState:
+    """What the UI needs to draw the cursor. cursor: screen px or None when hidden."""
+
+    cursor: tuple[float, float] | None
+    pressed: bool
+    ok: float
+    """👌 strength this frame, 0..1 (drawn as the ring's fill)."""
+    events: tuple[PointerEvent, ...] = field(default=())
+
+
+@dataclass
+class _Sample:
+    t: float
+    pos: tuple[float, float]
+    ok: float
+
+
+class Pointer:
+    def __init__(self, screen_size: tuple[int, int], config: PointerConfig = PointerConfig()):
+        self.config = config
+        self.screen_size = screen_size
+        self._filter = OneEuroFilter2D(config.min_cutoff, config.beta)
+        self._history: deque[_Sample] = deque()
+        self._last_seen: float | None = None
+        self._cursor: tuple[float, float] | None = None
+        self._closing_since: float | None = None
+        self._anchor: tuple[float, float] | None = None  # set while pressed
+
+    @property
+    def pressed(self) -> bool:
+        return self._anchor is not None
+
+    def to_screen(self, tip: tuple[float, float]) -> tuple[float, float]:
+        """Normalised mirrored-frame point -> screen px, through the active region (clamped)."""
+        x0, y0, x1, y1 = self.config.active_region
+        u = min(max((tip[0] - x0) / (x1 - x0), 0.0), 1.0)
+        v = min(max((tip[1] - y0) / (y1 - y0), 0.0), 1.0)
+        w, h = self.screen_size
+        return u * (w - 1), v * (h - 1)
+
+    def to_frame(self, pos: tuple[float, float]) -> tuple[float, float]:
+        """Screen px -> normalised mirrored-frame point: the inverse of to_screen inside the region."""
+        x0, y0, x1, y1 = self.config.active_region
+        w, h = self.screen_size
+        return x0 + pos[0] / (w - 1) * (x1 - x0), y0 + pos[1] / (h - 1) * (y1 - y0)
+
+    def update(self, t: float, tip: tuple[float, float] | None, ok: float) -> PointerState:
+        """Advance to time t (s). tip: normalised, mirrored frame, or None if no hand."""
+        if tip is None:
+            return self._update_lost(t)
+        self._last_seen = t
+        w, h = self.screen_size
+        u, v = self._filter(self.to_screen(tip), t)
+        pos = (min(max(u, 0.0), w - 1.0), min(max(v, 0.0), h - 1.0))
+        self._remember(_Sample(t, pos, ok))
+        events: list[PointerEvent] = []
+        cfg = self.config
+        if self._anchor is None:
+            self._cursor = pos
+            if ok >= cfg.press_at:
+                if self._closing_since is None:
+                    self._closing_since = t
+                if t - self._closing_since >= cfg.min_hold - 1e-9:
+                    self._anchor = self._where_closing_started()
+                    self._cursor = self._anchor
+                    events.append(PointerEvent(PointerKind.PRESS, self._anchor, t))
+            else:
+                self._closing_since = None
+        elif ok <= cfg.release_at:
+            anchor, self._anchor, self._closing_since = self._anchor, None, None
+            events.append(PointerEvent(PointerKind.RELEASE, anchor, t))
+            events.append(PointerEvent(PointerKind.CLICK, anchor, t))
+            self._cursor = pos
+        return PointerState(self._cursor, self.pressed, ok, tuple(events))
+
+    def _update_lost(self, t: float) -> PointerState:
+        if self._last_seen is None or t - self._last_seen <= self.config.lost_grace:
+            return PointerState(self._cursor, self.pressed, 0.0)
+        events: tuple[PointerEvent, ...] = ()
+        if self._anchor is not None:
+            events = (PointerEvent(PointerKind.CANCEL, self._anchor, t),)
+        self._anchor = self._closing_since = self._last_seen = self._cursor = None
+        self._filter.reset()
+        self._history.clear()
+        return PointerState(None, False, 0.0, events)
+
+    def _remember(self, sample: _Sample) -> None:
+        self._history.append(sample)
+        while self._history and sample.t - self._history[0].t > self.config.anchor_lookback:
+            self._history.popleft()
+
+    def _where_closing_started(self) -> tuple[float, float]:
+        """Cursor at the last sample whose 👌 strength was still open (<= release_at)."""
+        for s in reversed(self._history):
+            if s.ok <= self.config.release_at:
+                return s.pos
+        return self._history[0].pos
