@@ -231,28 +231,43 @@ _THUMB_T0, _THUMB_B0, _THUMB_ABD_AXIS = _thumb_rest_frame()
 _Z_AXIS = np.array([0.0, 0.0, 1.0])  # about +z, -x (thumb side) turns toward -y then +x: across the palm
 
 
-def _forward_right(angles: np.ndarray, shape: HandShape) -> np.ndarray:
-    """(21, 3) joints in metres of a Right hand in the mirrored hand frame, wrist at the origin."""
-    pts = np.zeros((NUM_LANDMARKS, 3))
-    for i in range(4):
-        mcp_flex, pip_flex, dip_flex, spread = angles[4 * i:4 * i + 4]
-        m = FINGER_MCP[i]
-        pts[m] = shape.palm[i] * _tilted(_PALM_ANGLES[i], _PALM_ARCH[i])
-        u = _inplane(_FINGER_BASE[i] + _SPREAD_SIGN[i] * spread)
-        # Flexion angles accumulate along the finger: each phalanx turns from u toward the palm normal.
-        theta = 0.0
-        for j, (length, flex) in enumerate(zip(shape.fingers[i], (mcp_flex, pip_flex, dip_flex))):
-            theta += flex
-            pts[m + j + 1] = pts[m + j] + length * (math.cos(theta) * u + math.sin(theta) * _VOLAR)
+def _finger_joints(i: int, angles: np.ndarray, shape: HandShape) -> np.ndarray:
+    """(4, 3) MCP, PIP, DIP, TIP of finger `i` (0 = index), Right hand, wrist at the origin.
+    `angles` is the finger's (mcp_flex, pip_flex, dip_flex, spread)."""
+    mcp_flex, pip_flex, dip_flex, spread = angles
+    out = np.empty((4, 3))
+    out[0] = shape.palm[i] * _tilted(_PALM_ANGLES[i], _PALM_ARCH[i])
+    u = _inplane(_FINGER_BASE[i] + _SPREAD_SIGN[i] * spread)
+    # Flexion accumulates along the finger: each phalanx turns further from u toward the palm normal.
+    theta = 0.0
+    for j, (length, flex) in enumerate(zip(shape.fingers[i], (mcp_flex, pip_flex, dip_flex))):
+        theta += flex
+        out[j + 1] = out[j] + length * (math.cos(theta) * u + math.sin(theta) * _VOLAR)
+    return out
 
-    cmc_flex, cmc_abd, mcp_flex, ip_flex = angles[16:20]
+
+def _thumb_joints(angles: np.ndarray, shape: HandShape) -> np.ndarray:
+    """(4, 3) CMC, MCP, IP, TIP of the thumb, Right hand, wrist at the origin.
+    `angles` is (cmc_flex, cmc_abduction, mcp_flex, ip_flex)."""
+    cmc_flex, cmc_abd, mcp_flex, ip_flex = angles
     rot = _axis_rotation(_Z_AXIS, cmc_flex) @ _axis_rotation(_THUMB_ABD_AXIS, cmc_abd)
-    t, b = rot @ _THUMB_T0, rot @ _THUMB_B0
-    pts[THUMB_CMC] = shape.thumb[0] * _tilted(_THUMB_CMC_ANGLE, _THUMB_CMC_TILT)
-    pts[THUMB_MCP] = pts[THUMB_CMC] + shape.thumb[1] * t
-    pts[THUMB_IP] = pts[THUMB_MCP] + shape.thumb[2] * (math.cos(mcp_flex) * t + math.sin(mcp_flex) * b)
+    t, b = rot @ _THUMB_T0, rot @ _THUMB_B0  # metacarpal direction, and the way the thumb curls
+    out = np.empty((4, 3))
+    out[0] = shape.thumb[0] * _tilted(_THUMB_CMC_ANGLE, _THUMB_CMC_TILT)
+    out[1] = out[0] + shape.thumb[1] * t
+    out[2] = out[1] + shape.thumb[2] * (math.cos(mcp_flex) * t + math.sin(mcp_flex) * b)
     theta = mcp_flex + ip_flex
-    pts[THUMB_TIP] = pts[THUMB_IP] + shape.thumb[3] * (math.cos(theta) * t + math.sin(theta) * b)
+    out[3] = out[2] + shape.thumb[3] * (math.cos(theta) * t + math.sin(theta) * b)
+    return out
+
+
+def _forward_right(angles: np.ndarray, shape: HandShape) -> np.ndarray:
+    """(21, 3) joints in metres of a Right hand in the mirrored hand frame, wrist at the origin.
+    `angles` is `HandPose.to_array()`."""
+    pts = np.zeros((NUM_LANDMARKS, 3))
+    for i, m in enumerate(FINGER_MCP):
+        pts[m:m + 4] = _finger_joints(i, angles[4 * i:4 * i + 4], shape)
+    pts[THUMB_CMC:THUMB_TIP + 1] = _thumb_joints(angles[16:20], shape)
     return pts
 
 
@@ -307,68 +322,87 @@ def _least_squares(
             damping *= 4.0
             if damping > 1e8:
                 return x
-        converged = cost - cost_new < 1e-12 * max(cost, 1e-30) or np.max(np.abs(x_new - x)) < 1e-9
+        converged = cost - cost_new < 1e-6 * cost or np.max(np.abs(x_new - x)) < 1e-5
         x, r, cost = x_new, r_new, cost_new
         if converged:
             break
     return x
 
 
-_THUMB_SLICE = slice(16, 20)
-_INDEX_FLEX = np.arange(0, 3)
+_CLEARANCE = 0.15
+"""Closest the thumb's bone axis may come to a finger's, as a fraction of the
+palm length (wrist -> middle MCP): two fingers touching are ~1.5 cm apart
+centre to centre, so anything nearer means the thumb went through a finger."""
 
 
-def _solve_thumb_to(
+def _point_segment_distances(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(P, S) distance from each of `points` (P, 3) to each segment a[s]-b[s] ((S, 3) each)."""
+    ab = b - a
+    ap = points[:, None, :] - a[None, :, :]
+    t = np.clip(np.einsum("psk,sk->ps", ap, ab) / np.einsum("sk,sk->s", ab, ab), 0.0, 1.0)
+    return np.linalg.norm(ap - t[..., None] * ab[None], axis=-1)
+
+
+def _solve_thumb(
     pose: HandPose,
     shape: HandShape,
-    target: Callable[[np.ndarray], np.ndarray],
     *,
-    free_index_flex: bool = False,
-    lo: np.ndarray = _LO,
-    hi: np.ndarray = _HI,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    pinch: bool = False,
+    tuck_over: tuple[int, ...] = (),
 ) -> HandPose:
-    """Re-solve the thumb angles (and optionally the index flexion) so the thumb
-    tip reaches `target(joints)`, staying as close as possible to `pose`.
+    """Re-solve the thumb so it does what the gesture needs, staying close to `pose`.
 
-    The closeness term keeps the solution natural (it picks, among the many thumb
-    postures that reach the target, the one nearest the designed pose) and
-    makes the problem well-posed; the reach term dominates it by ~100x, so the
-    residual gap is a few millimetres at most when the target is reachable.
+    pinch: the thumb tip meets the index tip (the OK ring); the index flexion is
+        solved too, since a short thumb may not reach a finger held as designed.
+    tuck_over: the thumb tip rests across the middle phalanges of these fingers
+        (0 = index), one finger-thickness in front of them (toward the camera):
+        the thumb lies over a curled fist, not inside it.
+
+    Least squares over three terms: reach (thumb tip onto the target), clearance
+    (the thumb's bones stay _CLEARANCE away from the fingers' bones, except
+    where the OK pads are meant to touch) and closeness to `pose` (which picks,
+    among the many thumb postures that reach, the one nearest the designed
+    pose, and keeps the jitter's variety). Reach outweighs closeness ~100:1, so
+    a reachable target is met to within a millimetre or two.
     """
     prior = pose.to_array()
-    free = np.r_[np.arange(16, 20), _INDEX_FLEX] if free_index_flex else np.arange(16, 20)
+    free = np.r_[np.arange(16, 20), np.arange(0, 3)] if pinch else np.arange(16, 20)
     palm_len = shape.palm[1]
-    reach_weight, prior_weight = 1.0 / palm_len, 0.03
+    reach_weight, clear_weight, prior_weight = 1.0 / palm_len, 3.0 / palm_len, 0.03
+    fingers = [_finger_joints(i, prior[4 * i:4 * i + 4], shape) for i in range(4)]
+    if not pinch:
+        mids = [(fingers[f][1] + fingers[f][2]) / 2 for f in tuck_over]
+        fixed_target = np.mean(mids, axis=0) + 0.16 * palm_len * _VOLAR
+    # Probes along the thumb: IP, tip, and the middle of its two phalanges. For
+    # the OK ring, the tip and the distal phalanx may touch the index's last two phalanges.
+    exempt = np.zeros((4, 12), dtype=bool)
+    if pinch:
+        exempt[np.ix_([1, 3], [1, 2])] = True
 
     def residual(xf: np.ndarray) -> np.ndarray:
         angles = prior.copy()
         angles[free] = xf
-        joints = _forward_right(angles, shape)
-        gap = joints[THUMB_TIP] - target(joints)
-        return np.r_[reach_weight * gap, prior_weight * (xf - prior[free])]
+        thumb = _thumb_joints(angles[16:20], shape)
+        chains = fingers
+        if pinch:
+            chains = [_finger_joints(0, angles[0:4], shape), *fingers[1:]]
+        target = chains[0][3] if pinch else fixed_target
+        starts = np.concatenate([c[:-1] for c in chains])
+        ends = np.concatenate([c[1:] for c in chains])
+        probes = np.stack([thumb[2], thumb[3], (thumb[1] + thumb[2]) / 2, (thumb[2] + thumb[3]) / 2])
+        intrusion = np.maximum(_CLEARANCE * palm_len - _point_segment_distances(probes, starts, ends), 0.0)
+        intrusion[exempt] = 0.0
+        return np.r_[
+            reach_weight * (thumb[3] - target),
+            clear_weight * intrusion.ravel(),
+            prior_weight * (xf - prior[free]),
+        ]
 
     solved = prior.copy()
     solved[free] = _least_squares(residual, prior[free], lo[free], hi[free])
     return HandPose.from_array(solved)
-
-
-def _pinch_target(joints: np.ndarray) -> np.ndarray:
-    # OK sign: the thumb pad meets the index pad; the tip landmarks sit at the
-    # very ends, so aiming tip at tip leaves the few-millimetre gap real hands show.
-    return joints[8]
-
-
-def _over_phalanges(*fingers: int) -> Callable[[np.ndarray], np.ndarray]:
-    """Target for a tucked thumb: across the middle phalanges of `fingers`
-    (0 = index), one finger-thickness in front of them (toward the camera),
-    as the thumb lies over a curled fist rather than inside it."""
-
-    def target(joints: np.ndarray) -> np.ndarray:
-        mids = [(joints[FINGER_MCP[f] + 1] + joints[FINGER_MCP[f] + 2]) / 2 for f in fingers]
-        palm_len = np.linalg.norm(joints[FINGER_MCP[1]] - joints[WRIST])
-        return np.mean(mids, axis=0) + 0.16 * palm_len * _VOLAR
-
-    return target
 
 
 # --------------------------------------------------------------------------- the named poses
@@ -436,9 +470,9 @@ def _enforce(label: str, pose: HandPose, shape: HandShape) -> HandPose:
     lo, hi = _rule_bounds(rule)
     pose = HandPose.from_array(np.clip(pose.to_array(), lo, hi))
     if rule.thumb == "pinch":
-        return _solve_thumb_to(pose, shape, _pinch_target, free_index_flex=True, lo=lo, hi=hi)
+        return _solve_thumb(pose, shape, lo=lo, hi=hi, pinch=True)
     if rule.thumb == "tucked":
-        return _solve_thumb_to(pose, shape, _over_phalanges(*rule.tuck_over), lo=lo, hi=hi)
+        return _solve_thumb(pose, shape, lo=lo, hi=hi, tuck_over=rule.tuck_over)
     return pose
 
 
@@ -456,7 +490,7 @@ _DESIGNED = {
         thumb=(0.0, 0.15, 0.05, 0.05),
     ),
     "fist": HandPose(fingers=(_finger(_CURL, 0.0),) * 4, thumb=(0.75, 0.55, 0.45, 0.35)),
-    "thumbs_up": HandPose(fingers=(_finger(_CURL, 0.0),) * 4, thumb=(-0.30, 0.25, 0.0, 0.0)),
+    "thumbs_up": HandPose(fingers=(_finger(_CURL, 0.0),) * 4, thumb=(-0.15, 0.25, 0.0, 0.0)),
     "peace": HandPose(
         fingers=(_finger(_EXT, 0.22), _finger(_EXT, -0.18), _finger(_CURL, 0.0), _finger(_CURL, 0.0)),
         thumb=(0.85, 0.50, 0.45, 0.35),

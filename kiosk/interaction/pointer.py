@@ -11,8 +11,11 @@ strength in [0, 1] from the classifier. The pointer
   for `min_hold` s, release at <= `release_at`), so one 👌 is exactly one click;
 - compensates the click jump: closing the 👌 drags the fingertip, so the press, the
   release and the click all land where the cursor was just before the hand started
-  closing (the last moment the 👌 strength was at or below `release_at`), and the
-  cursor stays frozen there while pressed;
+  closing, and the cursor stays frozen there while pressed. "Started closing" is the
+  last moment the pinch (thumb-index distance / palm size) was still within
+  `open_fraction` of its largest value in the last `anchor_lookback` seconds: the 👌
+  strength itself rises only at the end of the movement, when the fingertip has
+  already slid (measured on the demo hand: a whole catalog row);
 - after the hand is lost for `lost_grace` s, cancels a press and hides the cursor.
 """
 from __future__ import annotations
@@ -40,6 +43,8 @@ class PointerConfig:
     """Seconds without a hand before a press is cancelled and the cursor hidden."""
     anchor_lookback: float = 0.6
     """Seconds of history searched for where the hand started closing."""
+    open_fraction: float = 0.9
+    """The hand counts as still open while its pinch is at least this fraction of its recent maximum."""
 
     def __post_init__(self) -> None:
         x0, y0, x1, y1 = self.active_region
@@ -64,7 +69,7 @@ class PointerState:
 class _Sample:
     t: float
     pos: tuple[float, float]
-    ok: float
+    pinch: float
 
 
 class Pointer:
@@ -96,15 +101,19 @@ class Pointer:
         w, h = self.screen_size
         return x0 + pos[0] / (w - 1) * (x1 - x0), y0 + pos[1] / (h - 1) * (y1 - y0)
 
-    def update(self, t: float, tip: tuple[float, float] | None, ok: float) -> PointerState:
-        """Advance to time t (s). tip: normalised, mirrored frame, or None if no hand."""
+    def update(self, t: float, tip: tuple[float, float] | None, ok: float, pinch: float = 1.0) -> PointerState:
+        """Advance to time t (s).
+
+        tip: index fingertip, normalised, mirrored frame, or None if no hand. ok: 👌 strength
+        0..1. pinch: thumb-index tip distance / palm size (only its trend matters).
+        """
         if tip is None:
             return self._update_lost(t)
         self._last_seen = t
         w, h = self.screen_size
         u, v = self._filter(self.to_screen(tip), t)
         pos = (min(max(u, 0.0), w - 1.0), min(max(v, 0.0), h - 1.0))
-        self._remember(_Sample(t, pos, ok))
+        self._remember(_Sample(t, pos, pinch))
         events: list[PointerEvent] = []
         cfg = self.config
         if self._anchor is None:
@@ -142,8 +151,9 @@ class Pointer:
             self._history.popleft()
 
     def _where_closing_started(self) -> tuple[float, float]:
-        """Cursor at the last sample whose 👌 strength was still open (<= release_at)."""
+        """Cursor at the last sample whose pinch was still near its recent maximum."""
+        still_open = self.config.open_fraction * max(s.pinch for s in self._history)
         for s in reversed(self._history):
-            if s.ok <= self.config.release_at:
+            if s.pinch >= still_open:
                 return s.pos
         return self._history[0].pos

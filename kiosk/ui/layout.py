@@ -234,3 +234,21 @@ def _receipt(view: View, catalog: Catalog, g: _Grid):
                       "center", "muted"))
     bw = (g.x1 - g.x0) * 2 // 3
     return [Button("done", Rect(cx - bw // 2, g.footer, bw, g.btn), "New order", "primary")], texts
+
+
+def sample_views(catalog: Catalog) -> list[tuple[str, View]]:
+    """One representative view per screen (a cart with the first items), for `layout` and screenshots."""
+    from kiosk.shop.cart import Cart
+    from kiosk.shop.machine import Receipt
+
+    cart = Cart()
+    for n, item in enumerate(catalog.items[:3]):
+        cart = cart.add(item, n + 1)
+    receipt = Receipt("A-0001", cart.total_cents, cart.count)
+    return [
+        ("attract", View(Screen.ATTRACT, Cart(), 0, False, None, None, None)),
+        ("shopping", View(Screen.SHOPPING, cart, 0, False, None, None, None)),
+        ("cart", View(Screen.CART, cart, 0, False, None, None, None)),
+        ("confirm", View(Screen.CONFIRM, cart, 0, False, None, None, None)),
+        ("receipt", View(Screen.RECEIPT, Cart(), 0, False, receipt, None, None)),
+    ]

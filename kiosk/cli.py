@@ -1,0 +1,241 @@
+"""`python main.py [COMMAND] ...`: one function per subcommand, `main(argv) -> exit code`.
+
+Exit codes: 0 ok, 1 failure (no camera, model missing, I/O), 2 usage or bad input.
+Expected errors print one line on stderr, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from kiosk.config import Config, find_config_file, load_config
+from kiosk.errors import InputError, KioskError
+
+COMMANDS = ("run", "orders", "layout", "annotate", "setup-model", "transitions")
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size {text!r} must look like 1920x1080") from None
+    if not (320 <= w <= 7680 and 240 <= h <= 4320):
+        raise argparse.ArgumentTypeError(f"size {text!r} must be within 320x240 .. 7680x4320")
+    return w, h
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="main.py", description="Touchless checkout kiosk.")
+    parser.add_argument("--config", type=Path, help="config TOML (default: $KIOSK_CONFIG or ./kiosk.toml)")
+    sub = parser.add_subparsers(dest="command")
+
+    run = sub.add_parser("run", help="run the kiosk (the default command)")
+    run.add_argument("--source", help="camera index, video file, image folder, or 'demo' (default: camera, else demo)")
+    run.add_argument("--headless", action="store_true", help="no window (SDL dummy driver); exit when the source ends")
+    run.add_argument("--windowed", action="store_true", help="a window instead of fullscreen")
+    run.add_argument("--size", type=_size, help="window / headless surface size, WxH (default from config: 1280x720)")
+    run.add_argument("--events", type=Path, help="write one JSON event per line to this file")
+    run.add_argument("--model", type=Path, help="hand_landmarker.task to use")
+    run.add_argument("--catalog", type=Path, help="catalog TOML to use")
+    run.add_argument("--db", type=Path, help="orders SQLite file")
+    run.add_argument("--max-frames", type=int, help="stop after this many frames")
+    run.add_argument("--screenshot", type=Path, help="save the last frame drawn as PNG when the run ends")
+
+    orders = sub.add_parser("orders", help="list stored orders, or export them as CSV")
+    orders.add_argument("--db", type=Path, help="orders SQLite file")
+    orders.add_argument("--csv", help="write CSV to this file ('-' for stdout)")
+    orders.add_argument("--limit", type=int, help="only the newest N orders")
+
+    lay = sub.add_parser("layout", help="print every screen's targets (id, rect in px) as JSON")
+    lay.add_argument("--size", type=_size, default=(1920, 1080))
+    lay.add_argument("--catalog", type=Path)
+
+    ann = sub.add_parser("annotate", help="draw hand landmarks on photos and save copies")
+    ann.add_argument("inputs", nargs="+", type=Path, metavar="PHOTO_OR_FOLDER")
+    ann.add_argument("--out", type=Path, required=True, help="folder for the annotated copies")
+    ann.add_argument("--max-hands", type=int, default=2)
+    ann.add_argument("--min-detection-confidence", type=float, default=0.5)
+    ann.add_argument("--model", type=Path)
+
+    setup = sub.add_parser("setup-model", help="build models/hand_landmarker.task from the mediapipe wheel")
+    setup.add_argument("--wheel", type=Path, help="a downloaded mediapipe-0.10.21 wheel (default: pip download)")
+    setup.add_argument("--out", type=Path, help="where to write the bundle (default: the config's tracker.model)")
+
+    sub.add_parser("transitions", help="print the state machine's transition table (Markdown)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `python main.py --source x` means `python main.py run --source x`; keep --config in front.
+    head = argv[:2] if argv[:1] == ["--config"] else []
+    rest = argv[len(head):]
+    if not rest or (rest[0] not in COMMANDS and rest[0] not in ("-h", "--help")):
+        rest = ["run", *rest]
+    args = build_parser().parse_args(head + rest)
+    try:
+        config = load_config(find_config_file(args.config))
+        return COMMAND_FUNCTIONS[args.command](args, config)
+    except KioskError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+# -- subcommands -------------------------------------------------------------------------
+
+def cmd_run(args, config: Config) -> int:
+    from kiosk import app
+    from kiosk.events import EventLog
+    from kiosk.gestures.classifier import RuleClassifier
+    from kiosk.interaction.pointer import Pointer
+    from kiosk.shop.catalog import load_catalog
+
+    catalog = load_catalog(args.catalog or config.shop.catalog)
+    fullscreen = config.display.fullscreen and not (args.windowed or args.size or args.headless)
+    model = args.model or config.tracker.model
+    source, notes, demo = _open_source(args.source, config)
+    tracker = None
+    try:
+        if demo:
+            from kiosk.store.orders import MemoryOrderStore
+
+            store = MemoryOrderStore()
+        else:
+            from kiosk.store.orders import SQLiteOrderStore, default_db_path
+            from kiosk.vision.tracker import MediaPipeHandTracker
+
+            store = SQLiteOrderStore(args.db or config.orders.db or default_db_path())
+            t = config.tracker
+            tracker = MediaPipeHandTracker(model, num_hands=t.num_hands,
+                                           min_hand_detection_confidence=t.min_hand_detection_confidence,
+                                           min_hand_presence_confidence=t.min_hand_presence_confidence,
+                                           min_tracking_confidence=t.min_tracking_confidence)
+        surface = app.open_display(args.size or config.display.size, fullscreen=fullscreen, headless=args.headless)
+        size = surface.get_size()
+        if demo:
+            from kiosk.vision.demo import DemoHandTracker, build_script
+
+            tracker = DemoHandTracker(build_script(catalog, size, Pointer(size, config.pointer), config.timings))
+        parts = app.Parts(source=source, tracker=tracker, classifier=RuleClassifier(), catalog=catalog, store=store,
+                          size=size, pointer=config.pointer, timings=config.timings,
+                          events=EventLog(args.events), notes=notes)
+        return app.run(app.App(parts, surface), max_frames=args.max_frames, fullscreen=fullscreen,
+                       screenshot=str(args.screenshot) if args.screenshot else None)
+    finally:
+        if tracker is not None:
+            tracker.close()
+        source.close()
+
+
+def _open_source(spec: str | None, config: Config):
+    """-> (source, notes shown on screen, is_demo)."""
+    from kiosk.vision.demo import DemoSource
+    from kiosk.vision.sources import OpenCVCamera, open_source
+
+    if spec == "demo":
+        return DemoSource(), ("demo mode",), True
+    if spec is not None:
+        return open_source(spec), (), False
+    _quiet_opencv()
+    try:
+        return OpenCVCamera(config.camera.index, config.camera.width, config.camera.height), (), False
+    except KioskError:
+        if config.camera.fallback != "demo":
+            raise
+        print(f"no camera at index {config.camera.index}: running the built-in demo", file=sys.stderr)
+        return DemoSource(), ("demo mode: no camera", "orders are not saved"), True
+
+
+def _quiet_opencv() -> None:
+    """OpenCV prints several lines when a camera index does not exist; we print one of our own."""
+    import cv2
+
+    try:
+        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+    except AttributeError:
+        os.environ.setdefault("OPENCV_LOG_LEVEL", "SILENT")
+
+
+def cmd_orders(args, config: Config) -> int:
+    from kiosk.store.orders import SQLiteOrderStore, default_db_path, format_orders, write_csv
+
+    path = args.db or config.orders.db or default_db_path()
+    if not path.exists():
+        print(f"no orders database at {path} yet")
+        return 0
+    with SQLiteOrderStore(path) as store:
+        orders = store.list(limit=args.limit)
+    if args.csv is None:
+        print(format_orders(orders))
+    elif args.csv == "-":
+        write_csv(orders, sys.stdout)
+    else:
+        with open(args.csv, "w", newline="", encoding="utf-8") as f:
+            rows = write_csv(orders, f)
+        print(f"wrote {rows} line(s) of {len(orders)} order(s) to {args.csv}")
+    return 0
+
+
+def cmd_layout(args, config: Config) -> int:
+    from kiosk.shop.catalog import load_catalog
+    from kiosk.ui.layout import sample_views, layout
+
+    catalog = load_catalog(args.catalog or config.shop.catalog)
+    screens = {}
+    for name, view in sample_views(catalog):
+        lay = layout(view, catalog, args.size)
+        screens[name] = [{"id": b.id, "rect": [b.rect.x, b.rect.y, b.rect.w, b.rect.h]} for b in lay.buttons]
+    print(json.dumps({"size": list(args.size), "screens": screens}, indent=1))
+    return 0
+
+
+def cmd_annotate(args, config: Config) -> int:
+    from kiosk.annotate import annotate
+    from kiosk.gestures.classifier import RuleClassifier
+    from kiosk.vision.tracker import MediaPipeHandTracker
+
+    if not 0.0 <= args.min_detection_confidence <= 1.0:
+        raise InputError("--min-detection-confidence must be within 0..1")
+    if not 1 <= args.max_hands <= 4:
+        raise InputError("--max-hands must be 1..4")
+    with MediaPipeHandTracker(args.model or config.tracker.model, num_hands=args.max_hands,
+                              min_hand_detection_confidence=args.min_detection_confidence, video=False) as detector:
+        return annotate(args.inputs, args.out, detector, RuleClassifier(), sys.stdout, sys.stderr)
+
+
+def cmd_setup_model(args, config: Config) -> int:
+    from kiosk.vision.model import build_bundle, ensure_model, is_official
+
+    out = args.out or config.tracker.model
+    if args.wheel:
+        build_bundle(args.wheel, out)
+        built = True
+    else:
+        built = ensure_model(out)
+    state = "built" if built else "already present"
+    print(f"hand model {out}: {state} ({'official files, SHA-256 checked' if is_official(out) else 'operator-supplied'})")
+    return 0
+
+
+def cmd_transitions(args, config: Config) -> int:
+    from kiosk.shop.machine import TRANSITIONS
+
+    print("| screen | intent | next screen |\n|---|---|---|")
+    for (screen, act), nxt in TRANSITIONS.items():
+        print(f"| {screen.value} | {act.value} | {nxt.value} |")
+    return 0
+
+
+COMMAND_FUNCTIONS = {
+    "run": cmd_run,
+    "orders": cmd_orders,
+    "layout": cmd_layout,
+    "annotate": cmd_annotate,
+    "setup-model": cmd_setup_model,
+    "transitions": cmd_transitions,
+}
