@@ -218,14 +218,10 @@ def test_nothing_is_written_outside_out_dir(tmp_path):
     assert set(Path.cwd().iterdir()) == cwd_before
 
 
-def test_real_tracker_on_hand_photos(tmp_path):
-    data = Path(os.environ.get("KIOSK_DATA", REPO / ".." / "shared" / "data"))
-    ok, heart = data / "hand-photos" / "ok.jpg", data / "hand-photos" / "heart.jpg"
+def test_real_tracker_on_hand_photos(tmp_path, data_dir, model):
+    ok, heart = data_dir / "hand-photos" / "ok.jpg", data_dir / "hand-photos" / "heart.jpg"
     if not (ok.is_file() and heart.is_file()):
-        pytest.skip(f"hand photos not found under {data} (set KIOSK_DATA)")
-    model = REPO / "models" / "hand_landmarker.task"
-    if not model.is_file():
-        pytest.skip(f"hand model {model} not provisioned")
+        pytest.skip(f"hand photos not found under {data_dir}")
     from kiosk.gestures.classifier import RuleClassifier
     from kiosk.vision.tracker import MediaPipeHandTracker
 

@@ -172,6 +172,8 @@ def random_shape(rng: np.random.Generator, spread: float = 0.12) -> HandShape:
     """A random adult hand: DEFAULT_SHAPE times an overall size drawn uniformly
     from 0.85-1.15, times an independent factor ~N(1, spread) per bone (clipped
     to 1 +- 3 spread, and kept positive, so no bone degenerates)."""
+    if spread < 0:
+        raise ValueError("random_shape: spread must be >= 0")
     size = rng.uniform(0.85, 1.15)
     per_bone = np.clip(rng.normal(1.0, spread, size=20), 1.0 - 3.0 * spread, 1.0 + 3.0 * spread)
     return DEFAULT_SHAPE.scaled(size * np.maximum(per_bone, 0.2))
@@ -189,7 +191,8 @@ _PALM_ANGLES = (0.29, 0.03, -0.19, -0.42)
 # MCPs sit slightly in front of the palm plane at the edges: the transverse
 # metacarpal arch (a flat palm looks wrong in 3D and in MediaPipe's z).
 _PALM_ARCH = (0.03, 0.0, 0.05, 0.10)
-# Finger direction at zero spread: relaxed fingers converge a little less than the metacarpals fan.
+# Finger direction at zero spread: fingers fan out less than their metacarpals,
+# so a relaxed, unspread hand has nearly parallel fingers.
 _FINGER_BASE = (0.06, 0.0, -0.06, -0.14)
 # Sign turning "spread" (away from the hand's centre line) into an angle toward the thumb side.
 _SPREAD_SIGN = (1.0, 1.0, -1.0, -1.0)
@@ -350,12 +353,15 @@ def _solve_thumb(
     lo: np.ndarray,
     hi: np.ndarray,
     pinch: bool = False,
+    pinch_gap: float = 0.0,
     tuck_over: tuple[int, ...] = (),
 ) -> HandPose:
     """Re-solve the thumb so it does what the gesture needs, staying close to `pose`.
 
     pinch: the thumb tip meets the index tip (the OK ring); the index flexion is
         solved too, since a short thumb may not reach a finger held as designed.
+        pinch_gap (metres) leaves the tips that far apart, as when the pads
+        touch but the fingertip landmarks, at the very ends, do not.
     tuck_over: the thumb tip rests across the middle phalanges of these fingers
         (0 = index), one finger-thickness in front of them (toward the camera):
         the thumb lies over a curled fist, not inside it.
@@ -364,8 +370,9 @@ def _solve_thumb(
     (the thumb's bones stay _CLEARANCE away from the fingers' bones, except
     where the OK pads are meant to touch) and closeness to `pose` (which picks,
     among the many thumb postures that reach, the one nearest the designed
-    pose, and keeps the jitter's variety). Reach outweighs closeness ~100:1, so
-    a reachable target is met to within a millimetre or two.
+    pose, and keeps the jitter's variety). A 1 mm miss costs as much as a
+    ~0.4 rad departure from `pose`, so a reachable target is met to a fraction
+    of a millimetre.
     """
     prior = pose.to_array()
     free = np.r_[np.arange(16, 20), np.arange(0, 3)] if pinch else np.arange(16, 20)
@@ -388,14 +395,18 @@ def _solve_thumb(
         chains = fingers
         if pinch:
             chains = [_finger_joints(0, angles[0:4], shape), *fingers[1:]]
-        target = chains[0][3] if pinch else fixed_target
+        if pinch and pinch_gap > 0:
+            # Only the distance is prescribed: the tip may sit anywhere on a small sphere around the index tip.
+            reach = np.atleast_1d(np.linalg.norm(thumb[3] - chains[0][3]) - pinch_gap)
+        else:
+            reach = thumb[3] - (chains[0][3] if pinch else fixed_target)
         starts = np.concatenate([c[:-1] for c in chains])
         ends = np.concatenate([c[1:] for c in chains])
         probes = np.stack([thumb[2], thumb[3], (thumb[1] + thumb[2]) / 2, (thumb[2] + thumb[3]) / 2])
         intrusion = np.maximum(_CLEARANCE * palm_len - _point_segment_distances(probes, starts, ends), 0.0)
         intrusion[exempt] = 0.0
         return np.r_[
-            reach_weight * (thumb[3] - target),
+            reach_weight * reach,
             clear_weight * intrusion.ravel(),
             prior_weight * (xf - prior[free]),
         ]
@@ -463,14 +474,15 @@ def _rule_bounds(rule: _Rule) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
-def _enforce(label: str, pose: HandPose, shape: HandShape) -> HandPose:
+def _enforce(label: str, pose: HandPose, shape: HandShape, pinch_gap: float = 0.0) -> HandPose:
     """Clip `pose` to the label's ranges and re-solve the thumb where its position
-    defines the gesture (OK ring closed, thumb tucked over the fist)."""
+    defines the gesture (OK ring closed, with the tips `pinch_gap` metres
+    apart; thumb tucked over the fist)."""
     rule = _RULES[label]
     lo, hi = _rule_bounds(rule)
     pose = HandPose.from_array(np.clip(pose.to_array(), lo, hi))
     if rule.thumb == "pinch":
-        return _solve_thumb(pose, shape, lo=lo, hi=hi, pinch=True)
+        return _solve_thumb(pose, shape, lo=lo, hi=hi, pinch=True, pinch_gap=pinch_gap)
     if rule.thumb == "tucked":
         return _solve_thumb(pose, shape, lo=lo, hi=hi, tuck_over=rule.tuck_over)
     return pose
@@ -649,34 +661,59 @@ def synth_hand(
     tucked thumb stays over the fist); a random_shape (unless `shape` is given);
     random handedness; roll uniform in +-40 degrees (around thumb-up for
     "thumbs_up"); yaw and pitch uniform in +-30 degrees; hand_height 0.25-0.5;
-    anchor (of the index tip) anywhere in the middle 60% of the frame; landmark
-    noise 0.002 (about a pixel at 640 px). Any `render` keyword overrides its
-    random value.
+    an anchor anywhere that keeps the whole hand in the frame; landmark noise
+    0.002 (about a pixel at 640 px). Any `render` keyword overrides its random
+    value.
 
     Deterministic in `rng`: every random value is drawn, in a fixed order, even
     when overridden, so overriding one keyword does not reshuffle the others.
     """
     if label not in POSES:
         raise ValueError(f"unknown gesture {label!r}; known: {sorted(POSES)}")
+    if jitter < 0:
+        raise ValueError("synth_hand: jitter must be >= 0")
     drawn_handedness = HANDEDNESS[int(rng.integers(2))]
     drawn_shape = random_shape(rng)
-    angle_noise = rng.normal(0.0, jitter, size=20) if jitter > 0 else np.zeros(20)
+    angle_noise = jitter * rng.standard_normal(20)
     drawn = {
         "roll": rng.uniform(-_MAX_ROLL, _MAX_ROLL),
         "yaw": rng.uniform(-_MAX_TILT, _MAX_TILT),
         "pitch": rng.uniform(-_MAX_TILT, _MAX_TILT),
         "hand_height": rng.uniform(0.25, 0.5),
-        "anchor": (rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.8)),
         "noise_std": 0.002,
     }
+    placement = rng.uniform(0.0, 1.0, size=2)  # where in the frame, as a fraction of the room left
+    # OK ring: pads touching leave the tip landmarks 0-10% of the palm apart.
+    pinch_gap_fraction = rng.uniform(0.0, 0.10)
     shape = drawn_shape if shape is None else shape
     handedness = render_kwargs.pop("handedness", drawn_handedness)
     _check_handedness(handedness)
 
-    pose = _enforce(label, HandPose.from_array(POSES[label].to_array() + angle_noise), shape)
+    pose = HandPose.from_array(POSES[label].to_array() + angle_noise)
+    pose = _enforce(label, pose, shape, pinch_gap=pinch_gap_fraction * shape.palm[1])
     world = pose_world(pose, shape, handedness)
     if "roll" not in render_kwargs:
         drawn["roll"] += _base_roll(label, world)
     kwargs = {**drawn, **render_kwargs}
     kwargs.setdefault("rng", rng)
+    if "anchor" not in kwargs:
+        kwargs["anchor"] = _random_anchor(world, placement, handedness, kwargs)
     return render(world, handedness=handedness, **kwargs)
+
+
+_FRAME_MARGIN = 0.02
+
+
+def _random_anchor(world: np.ndarray, placement: np.ndarray, handedness: str, kwargs: dict) -> tuple[float, float]:
+    """An anchor that puts the whole hand inside the frame (MediaPipe rarely
+    reports a hand it cannot see whole), at `placement` (0..1 per axis) of the
+    room left for it; a hand larger than the frame is centred."""
+    preview_kwargs = {k: v for k, v in kwargs.items() if k not in ("noise_std", "rng")}
+    preview = render(world, handedness=handedness, **{**preview_kwargs, "anchor": (0.5, 0.5)}).landmarks
+    anchor = []
+    for axis in (0, 1):
+        lo = _FRAME_MARGIN - float(preview[:, axis].min())  # smallest shift keeping the hand inside
+        hi = 1.0 - _FRAME_MARGIN - float(preview[:, axis].max())
+        shift = lo + placement[axis] * (hi - lo) if hi >= lo else (lo + hi) / 2
+        anchor.append(0.5 + shift)
+    return anchor[0], anchor[1]

@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""One-command set-up for a fresh machine with Python 3.11.
+
+    python3 dev.py kiosk [ARGS]   set up, then run the kiosk (camera, else the built-in demo)
+    python3 dev.py test  [ARGS]   set up, then run the test suite (pytest ARGS)
+
+Set-up is idempotent and quick when nothing changed: it creates .venv, installs
+requirements.txt (again only when the file changes), and builds
+models/hand_landmarker.task from the mediapipe 0.10.21 wheel on PyPI.
+Stdlib only, so it runs before anything is installed.
+"""
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PY = VENV / "bin" / "python"
+STAMP = VENV / ".requirements.sha256"
+
+
+def sh(*cmd: str) -> None:
+    done = subprocess.run(cmd, cwd=ROOT)
+    if done.returncode != 0:
+        sys.exit(f"set-up failed: {' '.join(cmd)} exited with {done.returncode}")
+
+
+def set_up() -> None:
+    if sys.version_info[:2] != (3, 11):
+        print(f"note: this project is tested with Python 3.11; this is {sys.version.split()[0]}", file=sys.stderr)
+    if not PY.exists():
+        print("Creating .venv ...", file=sys.stderr)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "requirements.txt").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
+        print("Installing requirements.txt ...", file=sys.stderr)
+        sh(str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", "requirements.txt")
+        STAMP.write_text(wanted)
+    sh(str(PY), "main.py", "setup-model")
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("kiosk", "test", "setup"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    set_up()
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    if argv[0] == "kiosk":
+        return subprocess.call([str(PY), "main.py", *argv[1:]], cwd=ROOT, env=env)
+    if argv[0] == "test":
+        env.setdefault("SDL_VIDEODRIVER", "dummy")
+        env.setdefault("SDL_AUDIODRIVER", "dummy")
+        return subprocess.call([str(PY), "-m", "pytest", *argv[1:]], cwd=ROOT, env=env)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
