@@ -178,9 +178,13 @@ def run(app: App, *, max_frames: int | None = None, screenshot: str | None = Non
 
 
 def _operator_quit(pygame, fullscreen: bool) -> bool:
-    """Ctrl+Q quits; in a window, closing it or Esc also does. A lone Esc never leaves fullscreen."""
+    """Ctrl+Q quits; in a window Esc also does. A lone Esc never leaves fullscreen.
+
+    pygame.QUIT always quits: it is the window's close button, and also how SDL reports
+    SIGTERM/SIGINT, which a supervisor (systemd) sends to stop the kiosk.
+    """
     for event in pygame.event.get():
-        if event.type == pygame.QUIT and not fullscreen:
+        if event.type == pygame.QUIT:
             return True
         if event.type == pygame.KEYDOWN:
             if event.key == pygame.K_q and event.mod & pygame.KMOD_CTRL:

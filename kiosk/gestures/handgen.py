@@ -379,7 +379,12 @@ def _solve_thumb(
     palm_len = shape.palm[1]
     reach_weight, clear_weight, prior_weight = 1.0 / palm_len, 3.0 / palm_len, 0.03
     fingers = [_finger_joints(i, prior[4 * i:4 * i + 4], shape) for i in range(4)]
-    if not pinch:
+    if pinch:
+        # Leave the gap on the side the thumb comes from (a fixed direction keeps
+        # the problem well-posed; prescribing only the distance would not).
+        approach = _thumb_joints(prior[16:20], shape)[3] - fingers[0][3]
+        pinch_offset = pinch_gap * approach / max(float(np.linalg.norm(approach)), 1e-9)
+    else:
         mids = [(fingers[f][1] + fingers[f][2]) / 2 for f in tuck_over]
         fixed_target = np.mean(mids, axis=0) + 0.16 * palm_len * _VOLAR
     # Probes along the thumb: IP, tip, and the middle of its two phalanges. For
@@ -395,18 +400,14 @@ def _solve_thumb(
         chains = fingers
         if pinch:
             chains = [_finger_joints(0, angles[0:4], shape), *fingers[1:]]
-        if pinch and pinch_gap > 0:
-            # Only the distance is prescribed: the tip may sit anywhere on a small sphere around the index tip.
-            reach = np.atleast_1d(np.linalg.norm(thumb[3] - chains[0][3]) - pinch_gap)
-        else:
-            reach = thumb[3] - (chains[0][3] if pinch else fixed_target)
+        target = chains[0][3] + pinch_offset if pinch else fixed_target
         starts = np.concatenate([c[:-1] for c in chains])
         ends = np.concatenate([c[1:] for c in chains])
         probes = np.stack([thumb[2], thumb[3], (thumb[1] + thumb[2]) / 2, (thumb[2] + thumb[3]) / 2])
         intrusion = np.maximum(_CLEARANCE * palm_len - _point_segment_distances(probes, starts, ends), 0.0)
         intrusion[exempt] = 0.0
         return np.r_[
-            reach_weight * reach,
+            reach_weight * (thumb[3] - target),
             clear_weight * intrusion.ravel(),
             prior_weight * (xf - prior[free]),
         ]
@@ -429,17 +430,23 @@ def _finger(flex: tuple[float, float, float], spread: float) -> tuple[float, flo
 # Finger states a label requires, and the flexion range (mcp, pip, dip) that
 # keeps that state recognisable when `synth_hand` jitters the angles.
 _STATE_RANGES = {
-    "extended": ((-0.30, 0.35), (-0.05, 0.35), (-0.10, 0.30)),
+    "extended": ((-0.20, 0.35), (-0.05, 0.35), (-0.05, 0.30)),  # at most a little hyperextension
     "curled": ((1.15, 1.65), (1.40, 1.90), (0.80, 1.40)),
     "pinch": ((0.30, 1.10), (0.55, 1.45), (0.20, 1.10)),  # the index finger in an OK ring
 }
-_THUMB_EXTENDED = ((-0.50, 0.60), (-0.10, 0.70), (-0.30, 0.25), (-0.35, 0.25))
+# Thumb ranges (cmc_flex, cmc_abduction, mcp_flex, ip_flex) for a thumb held out
+# straight: "extended" (thumbs-up: anywhere from beside the fist to well forward)
+# and "splayed" (open palm: out to the side, never swung in front of the fingers).
+_THUMB_RANGES = {
+    "extended": ((-0.50, 0.60), (-0.10, 0.70), (-0.30, 0.25), (-0.35, 0.25)),
+    "splayed": ((-0.50, 0.25), (-0.15, 0.30), (-0.30, 0.25), (-0.35, 0.25)),
+}
 
 
 @dataclass(frozen=True)
 class _Rule:
     fingers: tuple[str, str, str, str]  # state of index, middle, ring, pinky
-    thumb: str  # "extended", "pinch" (tip on index tip) or "tucked" (over the curled fingers)
+    thumb: str  # "extended", "splayed", "pinch" (tip on index tip) or "tucked" (over the curled fingers)
     tuck_over: tuple[int, ...] = ()  # fingers the tucked thumb lies across
     spread: tuple[tuple[float, float], ...] = ((-0.35, 0.45),) * 4
 
@@ -447,7 +454,7 @@ class _Rule:
 _RULES = {
     "point": _Rule(("extended", "curled", "curled", "curled"), "tucked", tuck_over=(1,)),
     "ok": _Rule(("pinch", "extended", "extended", "extended"), "pinch"),
-    "palm": _Rule(("extended",) * 4, "extended", spread=((0.0, 0.45),) * 4),
+    "palm": _Rule(("extended",) * 4, "splayed", spread=((0.0, 0.45),) * 4),
     "fist": _Rule(("curled",) * 4, "tucked", tuck_over=(0, 1)),
     "thumbs_up": _Rule(("curled",) * 4, "extended"),
     "peace": _Rule(
@@ -468,8 +475,8 @@ def _rule_bounds(rule: _Rule) -> tuple[np.ndarray, np.ndarray]:
             lo[4 * i + j], hi[4 * i + j] = max(lo[4 * i + j], a), min(hi[4 * i + j], b)
         a, b = rule.spread[i]
         lo[4 * i + 3], hi[4 * i + 3] = max(lo[4 * i + 3], a), min(hi[4 * i + 3], b)
-    if rule.thumb == "extended":
-        for j, (a, b) in enumerate(_THUMB_EXTENDED):
+    if rule.thumb in _THUMB_RANGES:
+        for j, (a, b) in enumerate(_THUMB_RANGES[rule.thumb]):
             lo[16 + j], hi[16 + j] = max(lo[16 + j], a), min(hi[16 + j], b)
     return lo, hi
 

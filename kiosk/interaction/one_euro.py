@@ -23,10 +23,11 @@ class OneEuroFilter:
     """
 
     def __init__(self, min_cutoff: float = 1.0, beta: float = 0.0, d_cutoff: float = 1.0):
-        if min_cutoff <= 0 or d_cutoff <= 0:
-            raise ValueError("min_cutoff and d_cutoff must be > 0 Hz")
-        if beta < 0:
-            raise ValueError("beta must be >= 0")
+        # Written as "not (x > 0)" so that NaN is refused too.
+        if not (min_cutoff > 0 and d_cutoff > 0) or math.isinf(min_cutoff) or math.isinf(d_cutoff):
+            raise ValueError("min_cutoff and d_cutoff must be finite and > 0 Hz")
+        if not (0 <= beta < math.inf):
+            raise ValueError("beta must be finite and >= 0")
         self.min_cutoff, self.beta, self.d_cutoff = min_cutoff, beta, d_cutoff
         self.reset()
 

@@ -87,11 +87,16 @@ class Pointer:
     def pressed(self) -> bool:
         return self._anchor is not None
 
-    def to_screen(self, tip: tuple[float, float]) -> tuple[float, float]:
-        """Normalised mirrored-frame point -> screen px, through the active region (clamped)."""
+    def to_region(self, tip: tuple[float, float]) -> tuple[float, float]:
+        """Normalised mirrored-frame point -> [0, 1] x [0, 1] inside the active region (clamped)."""
         x0, y0, x1, y1 = self.config.active_region
         u = min(max((tip[0] - x0) / (x1 - x0), 0.0), 1.0)
         v = min(max((tip[1] - y0) / (y1 - y0), 0.0), 1.0)
+        return u, v
+
+    def to_screen(self, tip: tuple[float, float]) -> tuple[float, float]:
+        """Normalised mirrored-frame point -> screen px, through the active region (clamped)."""
+        u, v = self.to_region(tip)
         w, h = self.screen_size
         return u * (w - 1), v * (h - 1)
 
@@ -110,9 +115,10 @@ class Pointer:
         if tip is None:
             return self._update_lost(t)
         self._last_seen = t
+        # Filter in active-region units, so beta means the same at every screen size.
+        u, v = self._filter(self.to_region(tip), t)
         w, h = self.screen_size
-        u, v = self._filter(self.to_screen(tip), t)
-        pos = (min(max(u, 0.0), w - 1.0), min(max(v, 0.0), h - 1.0))
+        pos = (min(max(u, 0.0), 1.0) * (w - 1), min(max(v, 0.0), 1.0) * (h - 1))
         self._remember(_Sample(t, pos, pinch))
         events: list[PointerEvent] = []
         cfg = self.config

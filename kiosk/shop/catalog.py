@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from kiosk.errors import InputError
@@ -55,22 +55,26 @@ class Catalog:
         return f"{sign}{symbol}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
 
+_PRICE = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
+
+
 def parse_price_cents(value: object) -> int:
-    """'1.20' or 3 -> cents. Raises ValueError with a reason for anything else."""
+    """'1.20' or 3 -> cents. Raises ValueError with a reason for anything else.
+
+    A strict pattern (digits, optionally a point and 1-2 decimals) rather than Decimal
+    arithmetic alone: exponents like '1e-9999999' would underflow or overflow it.
+    """
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValueError("price must be a decimal string like \"1.20\" or an integer")
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"price {value!r} is not a number") from None
-    if not amount.is_finite() or amount <= 0:
+    text = str(value).strip()
+    if not _PRICE.match(text):
+        raise ValueError(f"price {value!r} must be a positive amount with at most 2 decimals, like \"1.20\"")
+    cents = int(Decimal(text) * 100)
+    if cents <= 0:
         raise ValueError(f"price {value!r} must be greater than 0")
-    cents = amount * 100
-    if cents != cents.to_integral_value():
-        raise ValueError(f"price {value!r} has more than 2 decimals")
     if cents > MAX_PRICE_CENTS:
         raise ValueError(f"price {value!r} is over the maximum {MAX_PRICE_CENTS // 100}")
-    return int(cents)
+    return cents
 
 
 def parse_catalog(data: dict, base_dir: Path) -> Catalog:

@@ -62,6 +62,8 @@ TRANSITIONS: dict[tuple[Screen, Act], Screen] = {
     (S.CART, A.INC): S.CART,
     (S.CART, A.DEC): S.CART,
     (S.CART, A.REMOVE): S.CART,
+    (S.CART, A.PAGE_PREV): S.CART,
+    (S.CART, A.PAGE_NEXT): S.CART,
     (S.CART, A.BACK): S.SHOPPING,
     (S.CART, A.CHECKOUT): S.CONFIRM,
     (S.CONFIRM, A.BACK): S.CART,
@@ -130,11 +132,14 @@ class View:
     screen: Screen
     cart: Cart
     page: int
+    """Catalog page shown on the shopping screen, from 0."""
     placing: bool
     receipt: Receipt | None
     warning_left: float | None
     """Seconds until the inactivity reset while the warning shows, else None."""
     message: str | None
+    cart_page: int = 0
+    """Page of cart lines shown on the cart screen, from 0."""
 
 
 class Kiosk:
@@ -148,6 +153,7 @@ class Kiosk:
         self.screen = Screen.ATTRACT
         self.cart = Cart()
         self.page = 0
+        self.cart_page = 0
         self.order_uid: str | None = None
         self.placing = False
         self.receipt: Receipt | None = None
@@ -159,7 +165,12 @@ class Kiosk:
 
     @property
     def pages(self) -> int:
+        """Pages of the catalog."""
         return max(1, -(-len(self.catalog.items) // self.page_size))
+
+    @property
+    def cart_pages(self) -> int:
+        return max(1, -(-len(self.cart.lines) // self.page_size))
 
     def handle(self, intent: Intent, now: float) -> list[PlaceOrder]:
         """Apply one intent at time `now` (s). Returns the effects the app must carry out."""
@@ -167,6 +178,8 @@ class Kiosk:
         nxt = TRANSITIONS.get((self.screen, intent.act))
         if nxt is None:
             return []
+        if self.placing and intent.act not in (A.ORDER_STORED, A.ORDER_FAILED):
+            return []  # while the order is being stored, only its outcome may move the kiosk
         self._activity = now
         effects: list[PlaceOrder] = []
         act, arg = intent.act, intent.arg
@@ -177,10 +190,12 @@ class Kiosk:
             self.cart = self.cart.set_qty(item, self.cart.qty(item.id) - 1)
         elif act == A.REMOVE and arg:
             self.cart = self.cart.remove(arg)
-        elif act == A.PAGE_NEXT:
-            self.page = min(self.page + 1, self.pages - 1)
-        elif act == A.PAGE_PREV:
-            self.page = max(self.page - 1, 0)
+        elif act in (A.PAGE_NEXT, A.PAGE_PREV):
+            step = 1 if act == A.PAGE_NEXT else -1
+            if self.screen == S.CART:
+                self.cart_page += step
+            else:
+                self.page = min(max(self.page + step, 0), self.pages - 1)
         elif act == A.CHECKOUT:
             if self.cart.is_empty:
                 return []
@@ -201,6 +216,7 @@ class Kiosk:
             self._reset()
         elif act == A.BACK and self.screen == S.CONFIRM:
             self.order_uid = None
+        self.cart_page = min(max(self.cart_page, 0), self.cart_pages - 1)  # removing lines can empty a page
         self._go(nxt, now)
         return effects
 
@@ -229,7 +245,8 @@ class Kiosk:
             idle = self._now - self._activity
             if idle >= self.timings.inactivity_warn:
                 warning_left = max(0.0, self.timings.inactivity_reset - idle)
-        return View(self.screen, self.cart, self.page, self.placing, self.receipt, warning_left, self.message)
+        return View(self.screen, self.cart, self.page, self.placing, self.receipt, warning_left, self.message,
+                    self.cart_page)
 
     def _go(self, screen: Screen, now: float) -> None:
         if screen != self.screen:
@@ -238,5 +255,5 @@ class Kiosk:
                 self.message = None
 
     def _reset(self) -> None:
-        self.cart, self.page, self.placing, self.order_uid, self.message = Cart(), 0, False, None, None
+        self.cart, self.page, self.cart_page, self.placing, self.order_uid, self.message = Cart(), 0, 0, False, None, None
         self._hand_since = None

@@ -91,7 +91,7 @@ class _Grid:
             pw = max(round(0.42 * w), min(w, round(0.9 * h)))
             self.panel = Rect(w - pw - self.pad, self.pad, pw, h - 2 * self.pad)
         else:  # portrait: panel in the lower part
-            ph = round(0.6 * h)
+            ph = round(0.72 * h)
             self.panel = Rect(self.pad, h - ph - self.pad, w - 2 * self.pad, ph)
         p = self.panel
         self.x0, self.x1 = p.x + self.pad, p.x + p.w - self.pad
@@ -135,6 +135,17 @@ def _footer(g: _Grid, left: tuple[str, str, str], right: tuple[str, str, str], r
     ]
 
 
+def _pager(g: _Grid, row: int, page: int, pages: int) -> tuple[list[Button], list[Text]]:
+    """Prev / Next buttons and "2 / 3" in the row after the last list row, when there is more than one page."""
+    if pages <= 1:
+        return [], []
+    y = g.top + row * g.row + (g.row - g.btn) // 2
+    pw = (g.x1 - g.x0) // 3
+    return ([Button("page-prev", Rect(g.x0, y, pw, g.btn), "‹ Prev", "secondary", page > 0),
+             Button("page-next", Rect(g.x1 - pw, y, pw, g.btn), "Next ›", "secondary", page < pages - 1)],
+            [Text(f"{page + 1} / {pages}", (g.x0 + g.x1) // 2, y + g.btn // 2, g.font, "center", "muted")])
+
+
 def _attract(view: View, catalog: Catalog, g: _Grid):
     cx = g.panel.x + g.panel.w // 2
     texts = [
@@ -162,13 +173,9 @@ def _shopping(view: View, catalog: Catalog, g: _Grid):
         texts.append(Text(name, g.x0, mid, g.font, "left", "body"))
         texts.append(Text(catalog.format(item.price_cents), g.x1 - add_w - g.pad, mid, g.font, "right", "muted"))
         buttons.append(Button(f"add:{item.id}", Rect(g.x1 - add_w, mid - g.btn // 2, add_w, g.btn), "Add", "primary"))
-    pages = -(-len(catalog.items) // per_page)
-    if pages > 1:
-        y = g.top + per_page * g.row + (g.row - g.btn) // 2
-        pw = (g.x1 - g.x0) // 3
-        buttons.append(Button("page-prev", Rect(g.x0, y, pw, g.btn), "‹ Prev", "secondary", view.page > 0))
-        buttons.append(Button("page-next", Rect(g.x1 - pw, y, pw, g.btn), "Next ›", "secondary", view.page < pages - 1))
-        texts.append(Text(f"{view.page + 1} / {pages}", (g.x0 + g.x1) // 2, y + g.btn // 2, g.font, "center", "muted"))
+    pager_buttons, pager_texts = _pager(g, per_page, view.page, -(-len(catalog.items) // per_page))
+    buttons += pager_buttons
+    texts += pager_texts
     cart_text = f"Cart ({view.cart.count})  {catalog.format(view.cart.total_cents)}"
     buttons += _footer(g, ("cart", cart_text, "secondary"), ("checkout", "Checkout", "primary"), not view.cart.is_empty)
     return buttons, texts
@@ -181,7 +188,10 @@ def _cart(view: View, catalog: Catalog, g: _Grid):
     if view.cart.is_empty:
         texts.append(Text("Your cart is empty.", g.x0, g.top + g.row // 2, g.font, "left", "muted"))
     # Each row: name, line total ........ [−] qty [+]  [✕]
-    for n, line in enumerate(view.cart.lines[: g.rows_that_fit(reserved_rows=1)]):
+    per_page = g.rows_that_fit()
+    pages = -(-len(view.cart.lines) // per_page)
+    page = min(view.cart_page, max(pages - 1, 0))
+    for n, line in enumerate(view.cart.lines[page * per_page:(page + 1) * per_page]):
         mid = g.top + n * g.row + g.row // 2
         item = line.item
         x_remove = g.x1 - b
@@ -193,6 +203,9 @@ def _cart(view: View, catalog: Catalog, g: _Grid):
         buttons.append(Button(f"remove:{item.id}", Rect(x_remove, mid - b // 2, b, b), "×", "danger"))
         texts.append(Text(item.name, g.x0, mid - g.font // 2, g.font, "left", "body"))
         texts.append(Text(catalog.format(line.total_cents), g.x0, mid + g.font // 2 + 2, round(g.font * 0.8), "left", "muted"))
+    pager_buttons, pager_texts = _pager(g, per_page, page, pages)
+    buttons += pager_buttons
+    texts += pager_texts
     texts.append(Text(f"Total  {catalog.format(view.cart.total_cents)}", g.x1, g.footer - g.row // 2, g.title,
                       "right", "strong"))
     buttons += _footer(g, ("back", "‹ Shop", "secondary"), ("checkout", "Checkout", "primary"), not view.cart.is_empty)
@@ -218,6 +231,8 @@ def _confirm(view: View, catalog: Catalog, g: _Grid):
     elif view.message:
         texts.append(Text(view.message, g.x0, g.footer - g.row - g.font, g.font, "left", "warning"))
     buttons = _footer(g, ("back", "‹ Back", "secondary"), ("confirm", "Confirm", "primary"), not view.placing)
+    if view.placing:  # nothing but the store's answer may move the kiosk now
+        buttons[0] = Button("back", buttons[0].rect, buttons[0].text, "secondary", enabled=False)
     return buttons, texts
 
 

@@ -31,7 +31,8 @@ class Theme:
     warning: Color = (190, 60, 20)
     on_dark: Color = (255, 255, 255)
     primary: Color = (18, 120, 96)
-    secondary: Color = (226, 230, 238)
+    secondary: Color = (214, 220, 230)
+    outline: Color = (150, 158, 172)
     danger: Color = (200, 64, 64)
     disabled: Color = (200, 204, 210)
     hover_border: Color = (255, 176, 0)
@@ -130,12 +131,15 @@ class PygameRenderer:
             fill = tuple(min(255, c + 25) for c in fill)
         r = pygame.Rect(b.rect.x, b.rect.y, b.rect.w, b.rect.h)
         pygame.draw.rect(self.surface, fill, r, border_radius=self._radius())
+        if b.style == "secondary":  # light on a light panel: an outline keeps the target visible
+            pygame.draw.rect(self.surface, t.outline, r, width=2, border_radius=self._radius())
         if hovered and b.enabled:
             pygame.draw.rect(self.surface, t.hover_border, r.inflate(6, 6), width=max(3, r.h // 20),
                              border_radius=self._radius() + 3)
         dark_fill = b.style in ("primary", "danger") and b.enabled
         color = t.on_dark if dark_fill else (t.muted if not b.enabled else t.text)
-        self._blit_text(b.text, round(b.rect.h * 0.42), color, r.center, "center")
+        glyph = len(b.text) == 1  # "+", "−", "×" read better big
+        self._blit_text(b.text, round(b.rect.h * (0.7 if glyph else 0.42)), color, r.center, "center")
 
     def _draw_text(self, text: Text) -> None:
         color = {"muted": self.theme.muted, "warning": self.theme.warning}.get(text.style, self.theme.text)

@@ -1,0 +1,263 @@
+"""Tests for kiosk.gestures.classifier (RuleClassifier, ok_strength) and kiosk.gestures.features,
+on synthetic hands from kiosk.gestures.handgen.
+
+handgen is an independent model of a hand (joint angles -> 21 landmarks with random bone
+lengths, jitter, handedness, orientation and noise); the classifier has never seen it, so
+its labels are a fair check of the rules.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kiosk.gestures import features as F
+from kiosk.gestures.classifier import RuleClassifier, ok_strength
+from kiosk.gestures.handgen import POSES, interpolate, pose_world, render, synth_hand
+from kiosk.types import Hand
+
+N = 150
+FINGERS = ("thumb", "index", "middle", "ring", "pinky")
+CLF = RuleClassifier()
+
+
+def as_hand(world: np.ndarray, landmarks: np.ndarray | None = None, handedness: str = "Right") -> Hand:
+    world = np.asarray(world, dtype=np.float64)
+    if landmarks is None:
+        landmarks = render(world, handedness=handedness).landmarks
+    return Hand(landmarks=np.asarray(landmarks, dtype=np.float64), world=world, handedness=handedness, score=0.9)
+
+
+def samples(label: str, n: int = N, seed: int = 0) -> list[Hand]:
+    rng = np.random.default_rng([seed, sum(map(ord, label))])
+    out = []
+    for _ in range(n):
+        s = synth_hand(label, rng)
+        out.append(Hand(s.landmarks.astype(np.float64), s.world.astype(np.float64), s.handedness, 0.9))
+    return out
+
+
+@pytest.fixture(scope="module")
+def pool() -> dict[str, list[Hand]]:
+    return {label: samples(label) for label in ("ok", "point", "palm", "fist", "thumbs_up", "peace")}
+
+
+# --------------------------------------------------------------------------- labels on random hands
+
+
+def test_ok_samples_are_labelled_ok(pool):
+    labels = Counter(CLF.classify(h).label for h in pool["ok"])
+    assert labels["ok"] / N >= 0.9, labels
+
+
+PALM_READS_AS_OK = (
+    "BUG kiosk/gestures/classifier.py:34-38 (ok_strength) with features.py:28 (pinch_ratio, x, y only): an "
+    "open palm turned up to 30 deg out of the image plane (synth_hand's documented yaw/pitch range) can show "
+    "its thumb tip in front of the index tip; the x, y pinch then reads closed although the tips are 0.6-1.3 "
+    "palm lengths apart in 3D, and all four fingers are straight, so the palm is labelled 'ok' (strength up "
+    "to 1.0, enough to press and click). About 1 palm in 150-1000."
+)
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["point", pytest.param("palm", marks=pytest.mark.xfail(reason=PALM_READS_AS_OK, strict=True)),
+     "fist", "thumbs_up", "peace"],
+)
+def test_other_gestures_are_never_ok(pool, label):
+    gestures = [CLF.classify(h) for h in pool[label]]
+    assert not [g for g in gestures if g.label == "ok"], "a non-👌 hand must never click"
+    # Not even strong enough to press the pointer (PointerConfig.press_at defaults to 0.6).
+    assert max(g.p("ok") for g in gestures) < 0.6
+
+
+@pytest.mark.parametrize("label, min_rate", [("point", 0.8), ("palm", 0.8), ("fist", 0.8)])
+def test_other_gestures_mostly_get_their_own_label(pool, label, min_rate):
+    labels = Counter(CLF.classify(h).label for h in pool[label])
+    assert labels[label] / N >= min_rate, labels
+
+
+def test_canonical_poses_get_their_own_label():
+    for label, pose in POSES.items():
+        for handedness in ("Left", "Right"):
+            world = pose_world(pose, handedness=handedness)
+            assert CLF.classify(as_hand(world, handedness=handedness)).label == label
+
+
+def test_gesture_is_well_formed(pool):
+    for hands in pool.values():
+        for h in hands[:20]:
+            g = CLF.classify(h)
+            assert g.label in CLF.labels
+            assert set(g.scores) == set(CLF.labels)
+            assert 0.0 <= g.score <= 1.0
+            assert 0.0 <= g.p("ok") <= 1.0
+            assert g.p("ok") == pytest.approx(ok_strength(h.world))
+
+
+# --------------------------------------------------------------------------- ok strength
+
+
+def test_ok_strength_is_higher_for_ok_than_for_other_poses():
+    ok = ok_strength(pose_world(POSES["ok"]))
+    for other in ("point", "palm", "fist"):
+        assert ok > ok_strength(pose_world(POSES[other])), other
+    assert ok >= 0.9
+
+
+def test_ok_strength_separates_random_samples(pool):
+    ok = [ok_strength(h.world) for h in pool["ok"]]
+    others = [ok_strength(h.world) for label in ("point", "palm", "fist") for h in pool[label]]
+    assert np.median(ok) > 0.9
+    assert np.percentile(others, 99) < 0.1  # max: see test_open_palm_seen_at_an_angle_is_not_ok
+    assert np.mean(ok) > np.mean(others) + 0.5
+
+
+ANGLED_PALM_SEEDS = [15, 428, 1911, 2377]  # synth_hand("palm", default_rng(seed)) that read as 👌
+
+
+def angled_palm(seed: int) -> Hand:
+    s = synth_hand("palm", np.random.default_rng(seed))
+    return Hand(s.landmarks.astype(np.float64), s.world.astype(np.float64), s.handedness, 0.9)
+
+
+@pytest.mark.parametrize("seed", ANGLED_PALM_SEEDS)
+def test_angled_palm_samples_really_are_open_palms(seed):
+    """Precondition of the xfail below: four straight fingers, thumb tip far from the index tip in 3D."""
+    world = angled_palm(seed).world
+    assert all(F.extension(world, f) >= 0.9 for f in ("index", "middle", "ring", "pinky"))
+    assert np.linalg.norm(world[4] - world[8]) / F.palm_size(world) > 0.5
+
+
+@pytest.mark.xfail(reason=PALM_READS_AS_OK, strict=True)
+@pytest.mark.parametrize("seed", ANGLED_PALM_SEEDS)
+def test_open_palm_seen_at_an_angle_is_not_ok(seed):
+    g = CLF.classify(angled_palm(seed))
+    assert g.label != "ok"
+    assert g.p("ok") < 0.6  # PointerConfig.press_at: it would not even press
+
+
+@pytest.mark.parametrize("start", ["palm", "point", "fist"])
+def test_half_closed_pinch_gives_intermediate_ok_strength(start):
+    """Closing the hand into 👌 raises the strength continuously: no 0 -> 1 jump for hysteresis to miss."""
+    s = np.linspace(0.0, 1.0, 201)
+    strength = np.array([ok_strength(pose_world(interpolate(POSES[start], POSES["ok"], float(x)))) for x in s])
+    assert strength[0] < 0.05 and strength[-1] > 0.95
+    assert np.all((strength >= 0.0) & (strength <= 1.0))
+    intermediate = s[(strength > 0.1) & (strength < 0.9)]
+    assert intermediate.size >= 5, "some half-closed poses must read strictly between open and closed"
+    assert np.max(np.abs(np.diff(strength))) < 0.1, "a 0.5% change of pose must not jump the strength"
+    # Along the way the fingertips approach each other, so the pinch ratio falls.
+    pinch = np.array([F.pinch_ratio(pose_world(interpolate(POSES[start], POSES["ok"], float(x)))) for x in s])
+    assert pinch[0] > pinch[-1] * 3
+
+
+def test_a_half_closed_pinch_is_between_release_and_press():
+    # Walk palm -> ok until the strength first exceeds 0; some pose along the way sits mid-band.
+    strengths = [ok_strength(pose_world(interpolate(POSES["palm"], POSES["ok"], float(x))))
+                 for x in np.linspace(0, 1, 401)]
+    assert any(0.3 < v < 0.6 for v in strengths)
+
+
+# --------------------------------------------------------------------------- invariance
+
+
+def rot_z(angle: float) -> np.ndarray:
+    c, s = math.cos(angle), math.sin(angle)
+    return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+
+
+def rot_3d(a: float, b: float, c: float) -> np.ndarray:
+    ca, sa, cb, sb = math.cos(a), math.sin(a), math.cos(b), math.sin(b)
+    rx = np.array([[1, 0, 0], [0, ca, -sa], [0, sa, ca]])
+    ry = np.array([[cb, 0, sb], [0, 1, 0], [-sb, 0, cb]])
+    return rot_z(c) @ ry @ rx
+
+
+MIRROR_X = np.diag([-1.0, 1.0, 1.0])
+
+
+def transforms():
+    """Transforms the features' docstrings promise invariance to (pinch_ratio uses x, y only)."""
+    return {
+        "translate": lambda w: w + np.array([0.31, -1.7, 0.45]),
+        "scale_small": lambda w: w * 0.37,
+        "scale_big": lambda w: w * 2.9,
+        "rot_z_30": lambda w: w @ rot_z(math.radians(30)).T,
+        "rot_z_-115": lambda w: w @ rot_z(math.radians(-115)).T,
+        "rot_z_180": lambda w: w @ rot_z(math.pi).T,
+        "mirror_x": lambda w: w @ MIRROR_X.T,
+        "all": lambda w: (w @ MIRROR_X.T @ rot_z(1.1).T) * 1.6 + np.array([0.2, 0.1, -0.3]),
+    }
+
+
+def feature_vector(world: np.ndarray) -> np.ndarray:
+    return np.array([F.pinch_ratio(world), *(F.extension(world, f) for f in FINGERS)])
+
+
+@pytest.mark.parametrize("name", list(transforms()))
+def test_features_and_label_are_invariant(pool, name):
+    transform = transforms()[name]
+    n_checked = 0
+    for label, hands in pool.items():
+        for h in hands[:25]:
+            moved = transform(h.world)
+            assert not np.allclose(moved, h.world)  # the transform really changed the landmarks
+            np.testing.assert_allclose(feature_vector(moved), feature_vector(h.world), rtol=0, atol=1e-6)
+            other = "Left" if h.handedness == "Right" else "Right"
+            handedness = other if name in ("mirror_x", "all") else h.handedness
+            before = CLF.classify(h)
+            after = CLF.classify(Hand(h.landmarks, moved, handedness, h.score))
+            assert after.label == before.label, (label, name)
+            assert after.p("ok") == pytest.approx(before.p("ok"), abs=1e-6)
+            n_checked += 1
+    assert n_checked == 6 * 25
+
+
+@given(
+    idx=st.integers(0, N - 1),
+    label=st.sampled_from(["ok", "point", "palm", "fist"]),
+    angle=st.floats(-math.pi, math.pi),
+    scale=st.floats(0.2, 5.0),
+    shift=st.tuples(*[st.floats(-2, 2)] * 3),
+    mirror=st.booleans(),
+)
+@settings(max_examples=100, deadline=None)
+def test_invariance_property(pool, idx, label, angle, scale, shift, mirror):
+    h = pool[label][idx]
+    m = rot_z(angle) @ (MIRROR_X if mirror else np.eye(3))
+    moved = scale * (h.world @ m.T) + np.array(shift)
+    np.testing.assert_allclose(feature_vector(moved), feature_vector(h.world), rtol=0, atol=1e-6)
+    assert CLF.classify(Hand(h.landmarks, moved, h.handedness, h.score)).label == CLF.classify(h).label
+
+
+@given(a=st.floats(-math.pi, math.pi), b=st.floats(-math.pi, math.pi), c=st.floats(-math.pi, math.pi))
+@settings(max_examples=50, deadline=None)
+def test_extension_is_invariant_to_any_3d_rotation(pool, a, b, c):
+    # extension() is built from 3D distances only, so unlike pinch_ratio it ignores out-of-plane turns too.
+    for label in ("ok", "point", "palm", "fist"):
+        w = pool[label][0].world
+        r = w @ rot_3d(a, b, c).T
+        for f in FINGERS:
+            assert F.extension(r, f) == pytest.approx(F.extension(w, f), abs=1e-6)
+
+
+def test_left_and_right_canonical_hands_have_equal_features():
+    for label, pose in POSES.items():
+        right = pose_world(pose, handedness="Right")
+        left = pose_world(pose, handedness="Left")
+        np.testing.assert_allclose(feature_vector(left), feature_vector(right), rtol=0, atol=1e-9)
+
+
+def test_label_does_not_depend_on_where_the_hand_is_drawn():
+    # Same world landmarks, rendered at different places / sizes in the frame: classify uses world only.
+    world = pose_world(POSES["ok"])
+    labels = {
+        CLF.classify(as_hand(world, render(world, anchor=anchor, hand_height=hh).landmarks)).label
+        for anchor in ((0.2, 0.3), (0.8, 0.7)) for hh in (0.2, 0.5)
+    }
+    assert labels == {"ok"}

@@ -1,0 +1,72 @@
+"""The pure core imports without pygame, OpenCV or MediaPipe; the UI and the tracker need them.
+
+Each check runs in a fresh interpreter, so module caches from other tests cannot hide an import.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PURE = [
+    "kiosk.types",
+    "kiosk.gestures.features",
+    "kiosk.gestures.classifier",
+    "kiosk.gestures.handgen",
+    "kiosk.interaction.one_euro",
+    "kiosk.interaction.pointer",
+    "kiosk.interaction.active_hand",
+    "kiosk.shop.catalog",
+    "kiosk.shop.cart",
+    "kiosk.shop.machine",
+    "kiosk.ui.layout",
+    "kiosk.store.orders",
+    "kiosk.events",
+    "kiosk.vision.demo",
+]
+NEEDS_HEAVY = ["kiosk.vision.tracker", "kiosk.ui.renderer"]
+HEAVY = ("pygame", "cv2", "mediapipe")
+
+BLOCK = 'import sys\nsys.modules["pygame"] = sys.modules["cv2"] = sys.modules["mediapipe"] = None\n'
+
+
+def run(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("module", PURE)
+def test_pure_module_imports_without_heavy_libraries(module):
+    code = BLOCK + f"import importlib\nimportlib.import_module({module!r})\n" + \
+        f"assert all(sys.modules[m] is None for m in {HEAVY!r})\nprint('imported')\n"
+    r = run(code)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "imported"
+
+
+def test_all_pure_modules_together():
+    code = BLOCK + "".join(f"import {m}\n" for m in PURE) + "print('imported')\n"
+    r = run(code)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "imported"
+
+
+@pytest.mark.parametrize("module", NEEDS_HEAVY)
+def test_blocking_is_effective(module):
+    """The converse: modules that do need them fail in the same blocked environment."""
+    r = run(BLOCK + f"import {module}\n")
+    assert r.returncode != 0
+    assert "ModuleNotFoundError" in r.stderr or "ImportError" in r.stderr
+    assert any(m in r.stderr for m in HEAVY), r.stderr
+
+
+@pytest.mark.parametrize("module", NEEDS_HEAVY)
+def test_heavy_modules_import_when_available(module):
+    """Control: without the block they import, so the failure above comes from the block alone."""
+    pytest.importorskip("cv2")
+    pytest.importorskip("pygame")
+    r = run(f"import {module}\n")
+    assert r.returncode == 0, r.stderr
