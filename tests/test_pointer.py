@@ -124,12 +124,6 @@ def test_cursor_follows_a_move_and_settles_at_the_new_position():
     assert states[-1].cursor == pytest.approx(expected_px(b), abs=1.0)
 
 
-@pytest.mark.xfail(
-    reason="BUG kiosk/interaction/pointer.py:79/97: beta is documented per active-region width/s but the "
-    "One Euro filter runs on screen px, so |dx| is ~1000x larger, the cutoff shoots to hundreds of Hz "
-    "and landmark jitter passes straight through to the cursor (std 4.29 px in, 4.29 px out)",
-    strict=True,
-)
 def test_jittery_still_fingertip_is_smoothed_with_default_config():
     # MediaPipe-like landmark noise on a resting hand: 0.002 of the frame (about a pixel at 640 px).
     rng = np.random.default_rng(1)
@@ -143,6 +137,21 @@ def test_jittery_still_fingertip_is_smoothed_with_default_config():
     raw_std = np.std(np.array(raw)[30:], axis=0)
     cur_std = np.std(np.array(cursor)[30:], axis=0)
     assert np.all(cur_std < 0.6 * raw_std), (raw_std, cur_std)
+
+
+def test_smoothing_does_not_depend_on_screen_size():
+    """beta is per active-region width / s: the same hand motion must give the same relative cursor
+    path on any screen (a filter run on px would smooth a 4K screen differently from a 640 px one)."""
+    rng = np.random.default_rng(2)
+    tips = [(0.5 + 0.2 * math.sin(i / 9) + rng.normal(0, 0.002), 0.45 + rng.normal(0, 0.002)) for i in range(120)]
+    paths = []
+    for screen in ((640, 480), (1280, 720), (3840, 2160)):
+        p = Pointer(screen, CFG)
+        w, h = screen
+        paths.append(np.array([(s.cursor[0] / (w - 1), s.cursor[1] / (h - 1))
+                               for s in (p.update(i / FPS, tip, 0.0) for i, tip in enumerate(tips))]))
+    np.testing.assert_allclose(paths[1], paths[0], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(paths[2], paths[0], rtol=0, atol=1e-9)
 
 
 # --------------------------------------------------------------------------- press / release

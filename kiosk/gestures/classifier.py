@@ -22,6 +22,7 @@ PINCH_CLOSED = 0.15
 PINCH_OPEN = 0.35
 EXTENDED = 0.7  # extension() at or above which a finger counts as up
 CURLED = 0.3  # extension() at or below which a finger counts as down
+INDEX_STRAIGHT = 0.9  # index extension() at which a pinch no longer counts as 👌 (a real 👌: 0.3)
 THUMB_OUT = 0.9  # thumb tip to index MCP / palm size above which the thumb sticks out
 
 
@@ -32,10 +33,15 @@ class GestureClassifier(Protocol):
 
 
 def ok_strength(world: np.ndarray) -> float:
-    """👌 strength in [0, 1]: pinch closed AND middle, ring and pinky extended."""
+    """👌 strength in [0, 1]: pinch closed, index bent to meet the thumb, middle, ring and pinky extended.
+
+    The bent index matters: the pinch is measured in the image plane, and an open palm
+    tipped back ~25° shows its thumb tip over its (straight) index tip.
+    """
     pinch = float(np.clip((PINCH_OPEN - F.pinch_ratio(world)) / (PINCH_OPEN - PINCH_CLOSED), 0.0, 1.0))
+    index_bent = float(np.clip((INDEX_STRAIGHT - F.extension(world, "index")) / 0.3, 0.0, 1.0))
     others = min(F.extension(world, f) for f in ("middle", "ring", "pinky"))
-    return pinch * float(np.clip(others / EXTENDED, 0.0, 1.0))
+    return pinch * index_bent * float(np.clip(others / EXTENDED, 0.0, 1.0))
 
 
 class RuleClassifier:
