@@ -66,3 +66,17 @@ def test_pressed_cursor_is_filled_and_darkens_the_button():
     probe = (button.rect.x + button.rect.w // 10, button.rect.y + button.rect.h // 2)
     on_pressed, _ = draw("cart", cursor=button.rect.center, pressed=True)
     assert sum(rgb(on_pressed, *probe)) < sum(THEME.primary)
+
+
+def test_text_longer_than_its_max_width_is_drawn_smaller_to_fit():
+    from kiosk.ui.layout import Layout, Rect, Text
+
+    pygame.font.init()
+    surface = pygame.Surface((800, 200))
+    long = Text("A very long product name that would never fit", 10, 100, 40, "left", "body", max_width=200)
+    lay = Layout((800, 200), Rect(0, 0, 800, 200), (), (long,))
+    PygameRenderer(surface).draw(None, [], None, lay, PointerState(None, False, 0.0))
+    px = pygame.surfarray.array3d(surface)
+    panel = px[400, 5]
+    inked = [x for x in range(800) if (np.abs(px[x, 60:140].astype(int) - panel).sum(axis=1) > 60).any()]
+    assert inked and min(inked) >= 10 and max(inked) <= 10 + 200

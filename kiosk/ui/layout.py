@@ -56,7 +56,9 @@ class Text:
     """Font size, px."""
     align: str = "left"
     style: str = "body"
-    """title | body | muted | strong"""
+    """title | body | muted | strong | warning"""
+    max_width: int | None = None
+    """px; longer text is drawn smaller so it fits (long item names, portrait screens)."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ def layout(view: View, catalog: Catalog, size: tuple[int, int]) -> Layout:
     buttons, texts = build(view, catalog, g)
     if view.warning_left is not None:
         texts.append(Text(f"Still there? The cart clears in {view.warning_left:.0f} s: move your hand.",
-                          g.w // 2, g.pad + g.font, g.font, "center", "warning"))
+                          g.w // 2, g.pad + g.font, g.font, "center", "warning", g.w - 4 * g.pad))
     return Layout(size, g.panel, tuple(buttons), tuple(texts))
 
 
@@ -147,13 +149,13 @@ def _pager(g: _Grid, row: int, page: int, pages: int) -> tuple[list[Button], lis
 
 
 def _attract(view: View, catalog: Catalog, g: _Grid):
-    cx = g.panel.x + g.panel.w // 2
+    cx, top, fit = g.panel.x + g.panel.w // 2, g.panel.y + g.panel.h // 5, g.x1 - g.x0
     texts = [
-        Text("Touchless checkout", cx, g.panel.y + g.panel.h // 5, g.title, "center", "title"),
-        Text("Raise your hand to start", cx, g.panel.y + g.panel.h // 5 + 2 * g.font, g.font, "center", "strong"),
-        Text("Point with your index finger to move", cx, g.panel.y + g.panel.h // 5 + 4 * g.font, g.font, "center"),
-        Text("Touch thumb and index (OK sign) to select", cx, g.panel.y + g.panel.h // 5 + 5 * g.font + g.font // 2,
-             g.font, "center"),
+        Text("Touchless checkout", cx, top, g.title, "center", "title", fit),
+        Text("Raise your hand to start", cx, top + 2 * g.font, g.font, "center", "strong", fit),
+        Text("Point with your index finger to move", cx, top + 4 * g.font, g.font, "center", "body", fit),
+        Text("Touch thumb and index (OK sign) to select", cx, top + 5 * g.font + g.font // 2, g.font, "center",
+             "body", fit),
     ]
     bw = (g.x1 - g.x0) * 2 // 3
     return [Button("start", Rect(cx - bw // 2, g.footer, bw, g.btn), "Start", "primary")], texts
@@ -170,8 +172,9 @@ def _shopping(view: View, catalog: Catalog, g: _Grid):
         mid = y + g.row // 2
         in_cart = view.cart.qty(item.id)
         name = f"{item.name}  ×{in_cart}" if in_cart else item.name
-        texts.append(Text(name, g.x0, mid, g.font, "left", "body"))
-        texts.append(Text(catalog.format(item.price_cents), g.x1 - add_w - g.pad, mid, g.font, "right", "muted"))
+        price_x = g.x1 - add_w - g.pad
+        texts.append(Text(name, g.x0, mid, g.font, "left", "body", max_width=(price_x - g.x0) * 2 // 3))
+        texts.append(Text(catalog.format(item.price_cents), price_x, mid, g.font, "right", "muted"))
         buttons.append(Button(f"add:{item.id}", Rect(g.x1 - add_w, mid - g.btn // 2, add_w, g.btn), "Add", "primary"))
     pager_buttons, pager_texts = _pager(g, per_page, view.page, -(-len(catalog.items) // per_page))
     buttons += pager_buttons
@@ -201,7 +204,7 @@ def _cart(view: View, catalog: Catalog, g: _Grid):
         texts.append(Text(str(line.qty), x_dec + b + b // 2, mid, g.font, "center", "strong"))
         buttons.append(Button(f"inc:{item.id}", Rect(x_inc, mid - b // 2, b, b), "+"))
         buttons.append(Button(f"remove:{item.id}", Rect(x_remove, mid - b // 2, b, b), "×", "danger"))
-        texts.append(Text(item.name, g.x0, mid - g.font // 2, g.font, "left", "body"))
+        texts.append(Text(item.name, g.x0, mid - g.font // 2, g.font, "left", "body", max_width=x_dec - g.x0 - g.pad))
         texts.append(Text(catalog.format(line.total_cents), g.x0, mid + g.font // 2 + 2, round(g.font * 0.8), "left", "muted"))
     pager_buttons, pager_texts = _pager(g, per_page, page, pages)
     buttons += pager_buttons
@@ -219,7 +222,8 @@ def _confirm(view: View, catalog: Catalog, g: _Grid):
     shown = lines[: max(1, (g.footer - g.top - 2 * g.row) // (small * 2))]
     for n, line in enumerate(shown):
         y = g.top + n * small * 2 + small
-        texts.append(Text(f"{line.qty} × {line.item.name}", g.x0, y, small, "left", "body"))
+        texts.append(Text(f"{line.qty} × {line.item.name}", g.x0, y, small, "left", "body",
+                          max_width=(g.x1 - g.x0) * 3 // 4))
         texts.append(Text(catalog.format(line.total_cents), g.x1, y, small, "right", "body"))
     if len(lines) > len(shown):
         texts.append(Text(f"… and {len(lines) - len(shown)} more", g.x0, g.top + len(shown) * small * 2 + small,
@@ -240,13 +244,14 @@ def _receipt(view: View, catalog: Catalog, g: _Grid):
     cx = g.panel.x + g.panel.w // 2
     r = view.receipt
     y = g.panel.y + g.panel.h // 4
-    texts = [Text("Thank you!", cx, y, g.title * 3 // 2, "center", "title")]
+    texts = [Text("Thank you!", cx, y, g.title * 3 // 2, "center", "title", g.x1 - g.x0)]
     if r is not None:
-        texts.append(Text(f"Order {r.number}", cx, y + 2 * g.title, g.title, "center", "strong"))
+        texts.append(Text(f"Order {r.number}", cx, y + 2 * g.title, g.title, "center", "strong",
+                          g.x1 - g.x0))
         texts.append(Text(f"{r.count} item{'s' if r.count != 1 else ''}  ·  {catalog.format(r.total_cents)}",
                           cx, y + 3 * g.title + g.font, g.font, "center", "body"))
     texts.append(Text("Please take your receipt number to the counter.", cx, y + 4 * g.title + g.font, g.font,
-                      "center", "muted"))
+                      "center", "muted", g.x1 - g.x0))
     bw = (g.x1 - g.x0) * 2 // 3
     return [Button("done", Rect(cx - bw // 2, g.footer, bw, g.btn), "New order", "primary")], texts
 

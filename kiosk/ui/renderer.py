@@ -53,6 +53,7 @@ class PygameRenderer:
         self.theme = theme
         self._fonts: dict[int, pygame.font.Font] = {}
         self._texts: dict[tuple[str, int, Color], pygame.Surface] = {}
+        self._fits: dict[tuple[str, int, int], int] = {}
         self._panel: tuple[Rect, pygame.Surface] | None = None
         self._feed_map: tuple[tuple[int, int], tuple[float, float, float]] | None = None
 
@@ -143,15 +144,27 @@ class PygameRenderer:
 
     def _draw_text(self, text: Text) -> None:
         color = {"muted": self.theme.muted, "warning": self.theme.warning}.get(text.style, self.theme.text)
+        size = self._fitting_size(text.text, text.size, text.max_width)
         if text.style == "warning":
-            surf = self._render(text.text, text.size, color)
+            surf = self._render(text.text, size, color)
             box = surf.get_rect()
             box.midleft = (text.x, text.y) if text.align == "left" else box.midleft
             if text.align == "center":
                 box.center = (text.x, text.y)
-            pygame.draw.rect(self.surface, (255, 244, 214), box.inflate(text.size, text.size // 2),
+            pygame.draw.rect(self.surface, (255, 244, 214), box.inflate(size, size // 2),
                              border_radius=self._radius())
-        self._blit_text(text.text, text.size, color, (text.x, text.y), text.align)
+        self._blit_text(text.text, size, color, (text.x, text.y), text.align)
+
+    def _fitting_size(self, text: str, size: int, max_width: int | None) -> int:
+        """The font size (px) at which `text` fits max_width; measured once per text, then cached."""
+        if max_width is None:
+            return size
+        key = (text, size, max_width)
+        fitted = self._fits.get(key)
+        if fitted is None:
+            width = self._font(size).size(text)[0]
+            fitted = self._fits[key] = size if width <= max_width else max(8, size * max_width // width)
+        return fitted
 
     def _draw_cursor(self, pointer: PointerState) -> None:
         h = self.surface.get_height()
@@ -177,11 +190,17 @@ class PygameRenderer:
         key = (text, size, color)
         surf = self._texts.get(key)
         if surf is None:
-            if len(self._texts) > 2000:  # changing texts (countdowns) must not grow the cache forever
+            if len(self._texts) > 2000:  # changing texts (countdowns) must not grow the caches forever
                 self._texts.clear()
-            font = self._fonts.get(size) or self._fonts.setdefault(size, pygame.font.Font(None, size))
-            surf = self._texts[key] = font.render(text, True, color)
+                self._fits.clear()
+            surf = self._texts[key] = self._font(size).render(text, True, color)
         return surf
+
+    def _font(self, size: int) -> pygame.font.Font:
+        font = self._fonts.get(size)
+        if font is None:
+            font = self._fonts[size] = pygame.font.Font(None, size)
+        return font
 
     def _blit_text(self, text: str, size: int, color: Color, at: tuple[int, int], align: str,
                    shadow: bool = False) -> None:
