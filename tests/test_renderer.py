@@ -80,3 +80,26 @@ def test_text_longer_than_its_max_width_is_drawn_smaller_to_fit():
     panel = px[400, 5]
     inked = [x for x in range(800) if (np.abs(px[x, 60:140].astype(int) - panel).sum(axis=1) > 60).any()]
     assert inked and min(inked) >= 10 and max(inked) <= 10 + 200
+
+
+def test_item_images_are_drawn_beside_their_names(tmp_path):
+    from kiosk.shop.catalog import Catalog, Item
+
+    pygame.display.init()
+    pygame.display.set_mode((1, 1))  # convert_alpha needs a display mode, even a dummy one
+    red = pygame.Surface((40, 20))
+    red.fill((250, 10, 10))
+    pygame.image.save(red, str(tmp_path / "red.png"))
+    (tmp_path / "broken.png").write_bytes(b"not a png")
+    catalog = Catalog("EUR", (Item("a", "Apple", 45, tmp_path / "red.png"), Item("b", "Bean", 10, tmp_path / "broken.png"),
+                              Item("c", "Corn", 20)))
+    view = dict(sample_views(catalog))["shopping"]
+    lay = layout(view, catalog, SIZE)
+    assert [p.path.name for p in lay.pictures] == ["red.png", "broken.png"]
+    surface = pygame.Surface(SIZE)
+    PygameRenderer(surface).draw(None, [], None, lay, PointerState(None, False, 0.0))
+    assert rgb(surface, *lay.pictures[0].rect.center) == (250, 10, 10)
+    assert rgb(surface, *lay.pictures[1].rect.center) != (250, 10, 10)  # unreadable: skipped, no crash
+    names = {t.text.split()[0]: t for t in lay.texts if t.text.split()[0] in ("Apple", "Corn")}
+    assert names["Apple"].x > lay.pictures[0].rect.x + lay.pictures[0].rect.w  # the name moves right of it
+    pygame.display.quit()

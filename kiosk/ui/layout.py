@@ -9,6 +9,7 @@ smaller than MIN_TARGET of it, whatever the resolution.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from kiosk.shop.catalog import Catalog
 from kiosk.shop.machine import Screen, View
@@ -62,11 +63,20 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """An item's image (from the catalog), drawn scaled to fit `rect` (screen px)."""
+
+    path: Path
+    rect: Rect
+
+
+@dataclass(frozen=True)
 class Layout:
     size: tuple[int, int]
     panel: Rect
     buttons: tuple[Button, ...]
     texts: tuple[Text, ...]
+    pictures: tuple[Picture, ...] = ()
 
     def hit(self, p: tuple[float, float] | None) -> Button | None:
         """The enabled button under point p (screen px), if any."""
@@ -121,11 +131,11 @@ def layout(view: View, catalog: Catalog, size: tuple[int, int]) -> Layout:
         Screen.CONFIRM: _confirm,
         Screen.RECEIPT: _receipt,
     }[view.screen]
-    buttons, texts = build(view, catalog, g)
+    buttons, texts, pictures = build(view, catalog, g)
     if view.warning_left is not None:
         texts.append(Text(f"Still there? The cart clears in {view.warning_left:.0f} s: move your hand.",
                           g.w // 2, g.pad + g.font, g.font, "center", "warning", g.w - 4 * g.pad))
-    return Layout(size, g.panel, tuple(buttons), tuple(texts))
+    return Layout(size, g.panel, tuple(buttons), tuple(texts), tuple(pictures))
 
 
 def _footer(g: _Grid, left: tuple[str, str, str], right: tuple[str, str, str], right_enabled: bool = True) -> list[Button]:
@@ -158,7 +168,7 @@ def _attract(view: View, catalog: Catalog, g: _Grid):
              "body", fit),
     ]
     bw = (g.x1 - g.x0) * 2 // 3
-    return [Button("start", Rect(cx - bw // 2, g.footer, bw, g.btn), "Start", "primary")], texts
+    return [Button("start", Rect(cx - bw // 2, g.footer, bw, g.btn), "Start", "primary")], texts, []
 
 
 def _shopping(view: View, catalog: Catalog, g: _Grid):
@@ -166,6 +176,7 @@ def _shopping(view: View, catalog: Catalog, g: _Grid):
     buttons: list[Button] = []
     per_page = g.rows_that_fit()
     items = catalog.items[view.page * per_page:(view.page + 1) * per_page]
+    pictures: list[Picture] = []
     add_w = max(g.btn, (g.x1 - g.x0) // 4)
     for n, item in enumerate(items):
         y = g.top + n * g.row
@@ -173,7 +184,11 @@ def _shopping(view: View, catalog: Catalog, g: _Grid):
         in_cart = view.cart.qty(item.id)
         name = f"{item.name}  ×{in_cart}" if in_cart else item.name
         price_x = g.x1 - add_w - g.pad
-        texts.append(Text(name, g.x0, mid, g.font, "left", "body", max_width=(price_x - g.x0) * 2 // 3))
+        name_x = g.x0
+        if item.image is not None:
+            pictures.append(Picture(item.image, Rect(g.x0, mid - g.btn // 2, g.btn, g.btn)))
+            name_x += g.btn + g.pad
+        texts.append(Text(name, name_x, mid, g.font, "left", "body", max_width=(price_x - name_x) * 2 // 3))
         texts.append(Text(catalog.format(item.price_cents), price_x, mid, g.font, "right", "muted"))
         buttons.append(Button(f"add:{item.id}", Rect(g.x1 - add_w, mid - g.btn // 2, add_w, g.btn), "Add", "primary"))
     pager_buttons, pager_texts = _pager(g, per_page, view.page, -(-len(catalog.items) // per_page))
@@ -181,7 +196,7 @@ def _shopping(view: View, catalog: Catalog, g: _Grid):
     texts += pager_texts
     cart_text = f"Cart ({view.cart.count})  {catalog.format(view.cart.total_cents)}"
     buttons += _footer(g, ("cart", cart_text, "secondary"), ("checkout", "Checkout", "primary"), not view.cart.is_empty)
-    return buttons, texts
+    return buttons, texts, pictures
 
 
 def _cart(view: View, catalog: Catalog, g: _Grid):
@@ -212,7 +227,7 @@ def _cart(view: View, catalog: Catalog, g: _Grid):
     texts.append(Text(f"Total  {catalog.format(view.cart.total_cents)}", g.x1, g.footer - g.row // 2, g.title,
                       "right", "strong"))
     buttons += _footer(g, ("back", "‹ Shop", "secondary"), ("checkout", "Checkout", "primary"), not view.cart.is_empty)
-    return buttons, texts
+    return buttons, texts, []
 
 
 def _confirm(view: View, catalog: Catalog, g: _Grid):
@@ -237,7 +252,7 @@ def _confirm(view: View, catalog: Catalog, g: _Grid):
     buttons = _footer(g, ("back", "‹ Back", "secondary"), ("confirm", "Confirm", "primary"), not view.placing)
     if view.placing:  # nothing but the store's answer may move the kiosk now
         buttons[0] = Button("back", buttons[0].rect, buttons[0].text, "secondary", enabled=False)
-    return buttons, texts
+    return buttons, texts, []
 
 
 def _receipt(view: View, catalog: Catalog, g: _Grid):
@@ -253,7 +268,7 @@ def _receipt(view: View, catalog: Catalog, g: _Grid):
     texts.append(Text("Please take your receipt number to the counter.", cx, y + 4 * g.title + g.font, g.font,
                       "center", "muted", g.x1 - g.x0))
     bw = (g.x1 - g.x0) * 2 // 3
-    return [Button("done", Rect(cx - bw // 2, g.footer, bw, g.btn), "New order", "primary")], texts
+    return [Button("done", Rect(cx - bw // 2, g.footer, bw, g.btn), "New order", "primary")], texts, []
 
 
 def sample_views(catalog: Catalog) -> list[tuple[str, View]]:

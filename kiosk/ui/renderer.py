@@ -16,7 +16,7 @@ import pygame
 
 from kiosk.interaction.pointer import PointerState
 from kiosk.types import HAND_CONNECTIONS, Hand
-from kiosk.ui.layout import Button, Layout, Rect, Text
+from kiosk.ui.layout import Button, Layout, Picture, Rect, Text
 
 Color = tuple[int, int, int]
 
@@ -54,6 +54,7 @@ class PygameRenderer:
         self._fonts: dict[int, pygame.font.Font] = {}
         self._texts: dict[tuple[str, int, Color], pygame.Surface] = {}
         self._fits: dict[tuple[str, int, int], int] = {}
+        self._pictures: dict[tuple[object, int, int], pygame.Surface | None] = {}
         self._panel: tuple[Rect, pygame.Surface] | None = None
         self._feed_map: tuple[tuple[int, int], tuple[float, float, float]] | None = None
 
@@ -71,6 +72,8 @@ class PygameRenderer:
             self._draw_button(button, hovered is button, pointer.pressed)
         for text in layout.texts:
             self._draw_text(text)
+        for picture in layout.pictures:
+            self._draw_picture(picture)
         h = self.surface.get_height()
         for n, note in enumerate(notes):
             self._blit_text(note, round(0.03 * h), self.theme.on_dark, (round(0.02 * h), round(0.02 * h + n * 0.04 * h)),
@@ -165,6 +168,21 @@ class PygameRenderer:
             width = self._font(size).size(text)[0]
             fitted = self._fits[key] = size if width <= max_width else max(8, size * max_width // width)
         return fitted
+
+    def _draw_picture(self, picture: Picture) -> None:
+        """An item image, loaded and scaled once; an unreadable file is skipped (the name still shows)."""
+        key = (picture.path, picture.rect.w, picture.rect.h)
+        if key not in self._pictures:
+            try:
+                image = pygame.image.load(str(picture.path)).convert_alpha()
+                scale = min(picture.rect.w / image.get_width(), picture.rect.h / image.get_height())
+                size = (max(1, round(image.get_width() * scale)), max(1, round(image.get_height() * scale)))
+                self._pictures[key] = pygame.transform.smoothscale(image, size)
+            except (pygame.error, OSError, ZeroDivisionError):
+                self._pictures[key] = None
+        image = self._pictures[key]
+        if image is not None:
+            self.surface.blit(image, image.get_rect(center=picture.rect.center))
 
     def _draw_cursor(self, pointer: PointerState) -> None:
         h = self.surface.get_height()
