@@ -11,13 +11,12 @@ KioskTimings), so each default is written once, next to the code that uses it.
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kiosk.errors import InputError
+from kiosk.errors import InputError, read_toml
 from kiosk.interaction.pointer import PointerConfig
 from kiosk.shop.machine import KioskTimings
 
@@ -84,16 +83,7 @@ def load_config(path: Path | None) -> Config:
     """Load and validate; any problem is one InputError naming the file and the key."""
     if path is None:
         return Config()
-    try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"config {path}: file not found") from None
-    except UnicodeDecodeError:
-        raise InputError(f"config {path}: not UTF-8 text") from None
-    except OSError as e:
-        raise InputError(f"config {path}: cannot read ({e.strerror})") from None
-    except tomllib.TOMLDecodeError as e:
-        raise InputError(f"config {path}: not valid TOML ({e})") from None
+    data = read_toml(path, "config")
     try:
         config = Config.model_validate(data)
     except ValidationError as e:

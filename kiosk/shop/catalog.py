@@ -15,12 +15,11 @@ Prices become integer cents; floats are refused because 0.1 + 0.2 != 0.3.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from kiosk.errors import InputError
+from kiosk.errors import InputError, read_toml
 
 MAX_ITEMS = 500
 MAX_PRICE_CENTS = 1_000_000  # 10 000.00 in the catalog's currency
@@ -133,16 +132,7 @@ def _parse_item(raw: object, base_dir: Path) -> Item:
 
 def load_catalog(path: Path) -> Catalog:
     """Load and validate a catalog file; any problem is one InputError line naming the file."""
-    try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"catalog {path}: file not found") from None
-    except UnicodeDecodeError:
-        raise InputError(f"catalog {path}: not UTF-8 text") from None
-    except OSError as e:
-        raise InputError(f"catalog {path}: cannot read ({e.strerror})") from None
-    except tomllib.TOMLDecodeError as e:
-        raise InputError(f"catalog {path}: not valid TOML ({e})") from None
+    data = read_toml(path, "catalog")
     try:
         return parse_catalog(data, path.parent)
     except ValueError as e:
