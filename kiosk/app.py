@@ -25,11 +25,12 @@ from kiosk.events import EventLog, rounded
 from kiosk.gestures.classifier import GestureClassifier
 from kiosk.gestures.features import pinch_ratio
 from kiosk.interaction.active_hand import ActiveHandSelector
-from kiosk.interaction.pointer import Pointer, PointerConfig
+from kiosk.interaction.pointer import Pointer, PointerConfig, PointerState
 from kiosk.shop.catalog import Catalog
+from kiosk.stats import Stats
 from kiosk.shop.machine import Act, Intent, Kiosk, KioskTimings, PlaceOrder, Screen, intent_for_target
 from kiosk.store.orders import OrderStore
-from kiosk.types import NO_GESTURE, Frame, PointerKind
+from kiosk.types import NO_GESTURE, Frame, Gesture, Hand, PointerKind
 from kiosk.ui.layout import Layout, catalog_rows, layout
 from kiosk.vision.sources import FrameSource
 from kiosk.vision.tracker import HandTracker
@@ -54,6 +55,19 @@ class Parts:
     new_uid: Callable[[], str] = lambda: uuid.uuid4().hex
 
 
+@dataclass(frozen=True, eq=False)
+class Tracked:
+    """One frame after vision (the inference stage's output, the UI stage's input)."""
+
+    frame: Frame
+    hands: list[Hand]
+    active: int | None
+    """Index into hands of the hand that drives the cursor."""
+    gesture: Gesture
+    pinch: float | None
+    """Active hand's thumb-index distance / palm size, None without a hand."""
+
+
 class App:
     def __init__(self, parts: Parts, surface=None):
         """surface: a pygame Surface to draw on, or None to run without drawing."""
@@ -68,7 +82,10 @@ class App:
 
             self.renderer = PygameRenderer(surface)
         self._layout: tuple[object, Layout] | None = None
+        self._shown: tuple[Tracked, PointerState] | None = None  # what the screen shows, for redraw()
         self.frames = 0
+        self.stats: Stats | None = None
+        """Set by the benchmark to collect per-stage times; None in normal runs (no cost)."""
 
     def layout(self) -> Layout:
         view = self.kiosk.view()
@@ -77,19 +94,39 @@ class App:
         return self._layout[1]
 
     def step(self, frame: Frame) -> None:
-        """Everything that happens for one frame, in order."""
-        t, i, log = frame.t, frame.index, self.p.events
+        """Everything that happens for one frame, in order (the synchronous loop)."""
+        self.present(self.track(frame))
+
+    def track(self, frame: Frame) -> Tracked:
+        """Vision: hands, the active one, its gesture. Runs on the inference thread for a camera."""
+        clock = time.perf_counter
+        t0 = clock()
         hands = self.p.tracker.process(frame)
+        t1 = clock()
         active = self.selector.select(hands)
         hand = hands[active] if active is not None else None
         gesture = self.p.classifier.classify(hand) if hand is not None else NO_GESTURE
+        pinch = pinch_ratio(hand.world) if hand is not None else None
+        if self.stats is not None:
+            self.stats.add("landmarks", t1 - t0)
+            if hand is not None:
+                self.stats.add("classify", clock() - t1)
+        return Tracked(frame, hands, active, gesture, pinch)
+
+    def present(self, tracked: Tracked) -> None:
+        """Interaction and screen for one tracked frame: pointer, clicks, state machine, drawing."""
+        clock = time.perf_counter
+        t0 = clock()
+        frame, log = tracked.frame, self.p.events
+        t, i = frame.t, frame.index
+        hand = tracked.hands[tracked.active] if tracked.active is not None else None
         if hand is not None:
-            state = self.pointer.update(t, hand.tip, gesture.p("ok"), pinch_ratio(hand.world))
+            state = self.pointer.update(t, hand.tip, tracked.gesture.p("ok"), tracked.pinch)
         else:
             state = self.pointer.update(t, None, 0.0)
+        t1 = clock()
         log.emit("frame", t, i, tip=rounded(hand.tip if hand else None, 4), cursor=rounded(state.cursor),
-                 gesture=gesture.label, hands=len(hands))
-
+                 gesture=tracked.gesture.label, hands=len(tracked.hands))
         for event in state.events:
             target = self.layout().hit(event.pos)
             log.emit(event.kind.value, t, i, pos=rounded(event.pos), target=target.id if target else None)
@@ -98,13 +135,27 @@ class App:
                 if intent is not None:
                     self._handle(lambda: self.kiosk.handle(intent, t), t, i)
         self._handle(lambda: self.kiosk.tick(t, hand is not None), t, i)
-
-        if self.renderer is not None:
-            hint = None
-            if state.cursor is None and self.kiosk.screen is not Screen.ATTRACT:
-                hint = "Show your hand to the camera"
-            self.renderer.draw(frame.image, hands, active, self.layout(), state, self.p.notes, hint)
+        t2 = clock()
+        self._shown = (tracked, state)
+        self.redraw()
         self.frames += 1
+        if self.stats is not None:
+            self.stats.add("pointer", t1 - t0)
+            self.stats.add("ui_update", t2 - t1)
+
+    def redraw(self) -> None:
+        """Draw what the screen shows now again (the UI loop renders faster than the camera delivers)."""
+        if self.renderer is None or self._shown is None:
+            return
+        t0 = time.perf_counter()
+        tracked, state = self._shown
+        hint = None
+        if state.cursor is None and self.kiosk.screen is not Screen.ATTRACT:
+            hint = "Show your hand to the camera"
+        self.renderer.draw(tracked.frame.image, tracked.hands, tracked.active, self.layout(), state, self.p.notes,
+                           hint)
+        if self.stats is not None:
+            self.stats.add("render", time.perf_counter() - t0)
 
     def _handle(self, change: Callable[[], list[PlaceOrder]], t: float, i: int) -> None:
         """Run a state-machine call, log the screen change, and carry out its effects."""
@@ -146,35 +197,108 @@ def open_display(size: tuple[int, int], *, fullscreen: bool, headless: bool):
         raise KioskError(f"cannot open the display ({e}); use --headless to run without one") from None
 
 
-def run(app: App, *, max_frames: int | None = None, screenshot: str | None = None, fullscreen: bool = False) -> int:
-    """Run until the source ends, max_frames, or the operator quits. Recordings play at their own speed
-    in a window and as fast as possible headless."""
+def run(app: App, *, max_frames: int | None = None, screenshot: str | None = None, fullscreen: bool = False,
+        max_fps: int = 60) -> int:
+    """Run until the source ends, max_frames, or the operator quits.
+
+    A camera runs threaded (capture and inference beside the UI loop, which renders at up
+    to max_fps). A recording runs synchronously, every frame in order, so a replay is
+    deterministic: at its own speed in a window, as fast as possible headless.
+    """
     import pygame
 
-    source = app.p.source
-    paced = not source.live and os.environ.get("SDL_VIDEODRIVER") != "dummy"
-    start_wall = time.monotonic()
-    first_t: float | None = None
     try:
-        while max_frames is None or app.frames < max_frames:
-            if _operator_quit(pygame, fullscreen):
-                break
-            frame = source.read()
-            if frame is None:
-                break
-            if paced:
-                first_t = frame.t if first_t is None else first_t
-                delay = (frame.t - first_t) - (time.monotonic() - start_wall)
-                if delay > 0:
-                    time.sleep(delay)
-            app.step(frame)
-            pygame.display.flip()
+        if app.p.source.live:
+            _run_threaded(app, pygame, max_frames, fullscreen, max_fps)
+        else:
+            _run_synchronous(app, pygame, max_frames, fullscreen)
         if screenshot and app.surface is not None:
             pygame.image.save(app.surface, screenshot)
     finally:
         app.p.events.close()
         pygame.display.quit()
     return 0
+
+
+def _run_synchronous(app: App, pygame, max_frames: int | None, fullscreen: bool) -> None:
+    source = app.p.source
+    paced = os.environ.get("SDL_VIDEODRIVER") != "dummy"
+    start_wall = time.monotonic()
+    first_t: float | None = None
+    while max_frames is None or app.frames < max_frames:
+        if _operator_quit(pygame, fullscreen):
+            break
+        frame = source.read()
+        if frame is None:
+            break
+        if paced:
+            first_t = frame.t if first_t is None else first_t
+            delay = (frame.t - first_t) - (time.monotonic() - start_wall)
+            if delay > 0:
+                time.sleep(delay)
+        app.step(frame)
+        pygame.display.flip()
+
+
+def _run_threaded(app: App, pygame, max_frames: int | None, fullscreen: bool, max_fps: int,
+                  on_flip: Callable[[Tracked | None], None] | None = None) -> None:
+    """Capture and inference threads feed the UI loop through one-slot buffers (see kiosk/threads.py).
+
+    on_flip(tracked): called after each flip with the result shown for the first time, or None
+    for a redraw (the benchmark measures latency there).
+    """
+    from kiosk.threads import LatestSlot, Stage
+
+    frames: LatestSlot[Frame] = LatestSlot()
+    results: LatestSlot[Tracked] = LatestSlot()
+
+    def capture() -> bool:
+        frame = app.p.source.read()
+        if frame is None:
+            return False
+        frames.put(frame)
+        return True
+
+    def infer() -> bool:
+        frame = frames.take(timeout=0.2)
+        if frame is not None:
+            results.put(app.track(frame))
+        return not frames.closed
+
+    stages = [Stage("capture", capture, frames.close), Stage("inference", infer, results.close)]
+    for stage in stages:
+        stage.start()
+    budget = 1.0 / max_fps
+    next_draw = time.monotonic()
+    try:
+        while max_frames is None or app.frames < max_frames:
+            if _operator_quit(pygame, fullscreen):
+                break
+            tracked = results.take(timeout=max(0.0, next_draw - time.monotonic()))
+            if tracked is not None:
+                app.present(tracked)  # a new hand position: show it at once
+            elif results.closed:
+                break
+            elif time.monotonic() >= next_draw:
+                app.redraw()
+            else:
+                continue
+            t0 = time.perf_counter()
+            pygame.display.flip()
+            if app.stats is not None:
+                app.stats.add("flip", time.perf_counter() - t0)
+            if on_flip is not None:
+                on_flip(tracked)
+            next_draw = time.monotonic() + budget
+        for stage in stages:
+            if stage.error is not None:
+                raise stage.error
+    finally:
+        for stage in stages:
+            stage.stop()
+        frames.close()
+        for stage in stages:
+            stage.join(timeout=2.0)
 
 
 def _operator_quit(pygame, fullscreen: bool) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 from kiosk.config import Config, find_config_file, load_config
 from kiosk.errors import InputError, KioskError
 
-COMMANDS = ("run", "orders", "layout", "annotate", "setup-model", "transitions")
+COMMANDS = ("run", "orders", "layout", "annotate", "setup-model", "transitions", "bench")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     setup.add_argument("--out", type=Path, help="where to write the bundle (default: the config's tracker.model)")
 
     sub.add_parser("transitions", help="print the state machine's transition table (Markdown)")
+
+    bench = sub.add_parser("bench", help="measure the pipeline on a recording against the straightforward loop")
+    bench.add_argument("--source", type=Path, help="recording with a hand (default: $KIOSK_DATA scenario video)")
+    bench.add_argument("--seconds", type=float, default=10.0, help="how long to run the pipeline and the baseline")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
@@ -231,6 +236,12 @@ def cmd_transitions(args, config: Config) -> int:
     return 0
 
 
+def cmd_bench(args, config: Config) -> int:
+    from kiosk.bench import cmd_bench as bench
+
+    return bench(args, config)
+
+
 COMMAND_FUNCTIONS = {
     "run": cmd_run,
     "orders": cmd_orders,
@@ -238,4 +249,5 @@ COMMAND_FUNCTIONS = {
     "annotate": cmd_annotate,
     "setup-model": cmd_setup_model,
     "transitions": cmd_transitions,
+    "bench": cmd_bench,
 }

@@ -33,7 +33,7 @@ def test_no_file_gives_defaults(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # defaults never depend on the working directory
     c = load_config(None)
     assert (c.camera.index, c.camera.width, c.camera.height, c.camera.fallback) == (0, 640, 480, "demo")
-    assert c.tracker.num_hands == 2
+    assert c.tracker.num_hands == 1
     assert c.tracker.min_hand_detection_confidence == 0.5
     assert c.tracker.model == ROOT / "models" / "hand_landmarker.task"
     assert c.shop.catalog == ROOT / "assets" / "catalog.toml"
@@ -57,7 +57,7 @@ width = 1280
 fallback = "error"
 
 [tracker]
-num_hands = 1
+num_hands = 3
 min_tracking_confidence = 0.8
 
 [pointer]
@@ -75,7 +75,7 @@ max_fps = 30
 """))
     assert (c.camera.index, c.camera.width, c.camera.fallback) == (2, 1280, "error")
     assert c.camera.height == 480  # untouched: default
-    assert c.tracker.num_hands == 1 and c.tracker.min_tracking_confidence == 0.8
+    assert c.tracker.num_hands == 3 and c.tracker.min_tracking_confidence == 0.8
     assert c.tracker.min_hand_detection_confidence == 0.5
     assert isinstance(c.pointer, PointerConfig) and (c.pointer.press_at, c.pointer.release_at) == (0.7, 0.2)
     assert isinstance(c.timings, KioskTimings)

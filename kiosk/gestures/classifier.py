@@ -32,16 +32,18 @@ class GestureClassifier(Protocol):
     def classify(self, hand: Hand) -> Gesture: ...
 
 
-def ok_strength(world: np.ndarray) -> float:
+def ok_strength(world: np.ndarray, ext: np.ndarray | None = None) -> float:
     """👌 strength in [0, 1]: pinch closed, index bent to meet the thumb, middle, ring and pinky extended.
 
     The bent index matters: the pinch is measured in the image plane, and an open palm
     tipped back ~25° shows its thumb tip over its (straight) index tip.
+    ext: F.extensions(world), when the caller has it already.
     """
-    pinch = float(np.clip((PINCH_OPEN - F.pinch_ratio(world)) / (PINCH_OPEN - PINCH_CLOSED), 0.0, 1.0))
-    index_bent = float(np.clip((INDEX_STRAIGHT - F.extension(world, "index")) / 0.3, 0.0, 1.0))
-    others = min(F.extension(world, f) for f in ("middle", "ring", "pinky"))
-    return pinch * index_bent * float(np.clip(others / EXTENDED, 0.0, 1.0))
+    ext = F.extensions(world) if ext is None else ext
+    pinch = min(max((PINCH_OPEN - F.pinch_ratio(world)) / (PINCH_OPEN - PINCH_CLOSED), 0.0), 1.0)
+    index_bent = min(max((INDEX_STRAIGHT - float(ext[1])) / 0.3, 0.0), 1.0)
+    others = float(ext[2:].min())
+    return pinch * index_bent * min(max(others / EXTENDED, 0.0), 1.0)
 
 
 class RuleClassifier:
@@ -51,25 +53,26 @@ class RuleClassifier:
 
     def classify(self, hand: Hand) -> Gesture:
         w = hand.world
-        ok = ok_strength(w)
-        ext = {f: F.extension(w, f) for f in ("index", "middle", "ring", "pinky")}
-        up = {f for f, e in ext.items() if e >= EXTENDED}
-        down = {f for f, e in ext.items() if e <= CURLED}
-        thumb_out = float(np.linalg.norm(w[4] - w[5])) / F.palm_size(w) > THUMB_OUT
+        ext = F.extensions(w)  # thumb, index, middle, ring, pinky
+        ok = ok_strength(w, ext)
+        fingers = ext[1:]
+        up = tuple(fingers >= EXTENDED)
+        down = tuple(fingers <= CURLED)
         if ok >= 0.5:
             label = "ok"
-        elif up == {"index", "middle", "ring", "pinky"} and F.pinch_ratio(w) > PINCH_OPEN:
+        elif all(up) and F.pinch_ratio(w) > PINCH_OPEN:
             label = "palm"
-        elif up == {"index"} and down == {"middle", "ring", "pinky"}:
+        elif up == (True, False, False, False) and down[1:] == (True, True, True):
             label = "point"
-        elif up == {"index", "middle"} and down == {"ring", "pinky"}:
+        elif up == (True, True, False, False) and down[2:] == (True, True):
             label = "peace"
-        elif len(down) == 4:
-            label = "thumbs_up" if thumb_out and F.extension(w, "thumb") >= EXTENDED else "fist"
+        elif all(down):
+            thumb_out = float(np.linalg.norm(w[4] - w[5])) / F.palm_size(w) > THUMB_OUT
+            label = "thumbs_up" if thumb_out and ext[0] >= EXTENDED else "fist"
         else:
             label = "none"
         score = ok if label == "ok" else 1.0 - ok if label != "none" else 0.0
-        scores = {name: 0.0 for name in LABELS}
+        scores = dict.fromkeys(LABELS, 0.0)
         scores[label] = score
         scores["ok"] = ok
         return Gesture(label, score, scores)

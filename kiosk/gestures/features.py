@@ -36,22 +36,40 @@ def pinch_ratio(world: np.ndarray) -> float:
     return float(np.linalg.norm(world[THUMB_TIP, :2] - world[INDEX_TIP, :2])) / palm_size(world)
 
 
+FINGERS = tuple(FINGER_JOINTS)
+_JOINTS = np.array(list(FINGER_JOINTS.values()))  # (5, 4) landmark indices
+
+
 def straightness(world: np.ndarray, finger: str) -> float:
     """Chord over path length from the finger's base joint to its tip: 1.0 straight, ~0.5 curled."""
-    j = world[list(FINGER_JOINTS[finger])]
-    path = float(np.linalg.norm(np.diff(j, axis=0), axis=1).sum()) or 1e-6
-    return float(np.linalg.norm(j[3] - j[0])) / path
+    return float(_straightness(world)[FINGERS.index(finger)])
 
 
 def reach(world: np.ndarray, finger: str) -> float:
     """Tip-to-wrist over PIP-to-wrist distance: above 1 when the finger points away from the palm."""
-    _, pip, _, tip = FINGER_JOINTS[finger]
-    d_pip = float(np.linalg.norm(world[pip] - world[WRIST])) or 1e-6
-    return float(np.linalg.norm(world[tip] - world[WRIST])) / d_pip
+    return float(_reach(world)[FINGERS.index(finger)])
 
 
 def extension(world: np.ndarray, finger: str) -> float:
     """How extended a finger is, 0 (curled) .. 1 (straight and pointing away from the palm)."""
-    s = np.clip((straightness(world, finger) - 0.6) / 0.3, 0.0, 1.0)
-    r = np.clip((reach(world, finger) - 0.9) / 0.35, 0.0, 1.0)
-    return float(min(s, r))
+    return float(extensions(world)[FINGERS.index(finger)])
+
+
+def extensions(world: np.ndarray) -> np.ndarray:
+    """extension() of all five fingers at once, in FINGERS order (thumb .. pinky): one vectorised pass."""
+    s = np.clip((_straightness(world) - 0.6) / 0.3, 0.0, 1.0)
+    r = np.clip((_reach(world) - 0.9) / 0.35, 0.0, 1.0)
+    return np.minimum(s, r)
+
+
+def _straightness(world: np.ndarray) -> np.ndarray:
+    j = world[_JOINTS]  # (5, 4, 3)
+    path = np.linalg.norm(np.diff(j, axis=1), axis=2).sum(axis=1)
+    chord = np.linalg.norm(j[:, 3] - j[:, 0], axis=1)
+    return chord / np.maximum(path, 1e-6)
+
+
+def _reach(world: np.ndarray) -> np.ndarray:
+    d_pip = np.linalg.norm(world[_JOINTS[:, 1]] - world[WRIST], axis=1)
+    d_tip = np.linalg.norm(world[_JOINTS[:, 3]] - world[WRIST], axis=1)
+    return d_tip / np.maximum(d_pip, 1e-6)

@@ -57,6 +57,8 @@ class PygameRenderer:
         self._pictures: dict[tuple[object, int, int], pygame.Surface | None] = {}
         self._panel: tuple[Rect, pygame.Surface] | None = None
         self._feed_map: tuple[tuple[int, int], tuple[float, float, float]] | None = None
+        self._feed_image: np.ndarray | None = None
+        self._feed: pygame.Surface | None = None
 
     # -- public -------------------------------------------------------------------------
     def draw(self, image: np.ndarray | None, hands: Sequence[Hand], active: int | None, layout: Layout,
@@ -97,16 +99,24 @@ class PygameRenderer:
         if image is None:
             self.surface.fill(self.theme.background)
             return
+        if image is not self._feed_image:  # a new camera frame: scale it once, redraws reuse it
+            self._feed_image, self._feed = image, self._scaled_feed(image)
+        self.surface.blit(self._feed, (0, 0))
+
+    def _scaled_feed(self, image: np.ndarray) -> pygame.Surface:
+        """The frame scaled to cover the screen (cropping the overflow), as a Surface: one resize, one copy."""
         sw, sh = self.surface.get_size()
         fh, fw = image.shape[:2]
-        scale = max(sw / fw, sh / fh)  # cover: fill the screen, crop the overflow
+        scale = max(sw / fw, sh / fh)
         cw, ch = sw / scale, sh / scale
         x0, y0 = (fw - cw) / 2, (fh - ch) / 2
         self._feed_map = ((fw, fh), (scale, x0 * scale, y0 * scale))
         crop = image[int(y0):int(y0 + ch), int(x0):int(x0 + cw)]
         interp = cv2.INTER_LINEAR if scale > 1 else cv2.INTER_AREA
         scaled = cv2.resize(crop, (sw, sh), interpolation=interp)
-        self.surface.blit(pygame.image.frombuffer(scaled.data, (sw, sh), "BGR"), (0, 0))
+        feed = pygame.image.frombuffer(scaled.data, (sw, sh), "BGR")
+        # Converted to the display's pixel format once, so every redraw of it is a plain copy.
+        return feed.convert() if pygame.display.get_surface() is not None else feed.copy()
 
     def _draw_hand(self, hand: Hand, active: bool) -> None:
         color = self.theme.hand if active else self.theme.hand_dimmed
