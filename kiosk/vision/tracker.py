@@ -9,6 +9,9 @@ back, and every `Hand` carries the person's real hand.
 """
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from pathlib import Path
 from typing import Protocol
 
@@ -24,6 +27,21 @@ class HandTracker(Protocol):
     def process(self, frame: Frame) -> list[Hand]: ...
 
     def close(self) -> None: ...
+
+
+@contextlib.contextmanager
+def quiet_native_stderr():
+    """Silence what MediaPipe's C++ side writes to file descriptor 2 (TFLite INFO lines, glog
+    warnings) while the block runs. Python exceptions are unaffected; they still surface."""
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def _person_hand(label: str, mirrored: bool) -> str:
@@ -50,22 +68,32 @@ class MediaPipeHandTracker:
             min_tracking_confidence=min_tracking_confidence,
         )
         try:
-            self._landmarker = vision.HandLandmarker.create_from_options(options)
+            with quiet_native_stderr():
+                self._landmarker = vision.HandLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as e:
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise KioskError(f"hand model {model} could not be loaded ({first}): {HOW_TO_PROVISION}") from None
         self._video = video
         self._last_ms = -1
+        self._first = True
 
     def process(self, frame: Frame) -> list[Hand]:
         """Track hands in a mirrored video frame. Timestamps: frame.t in ms, forced strictly increasing."""
         ms = max(int(round(frame.t * 1000)), self._last_ms + 1)
         self._last_ms = ms
-        result = self._landmarker.detect_for_video(self._mp_image(frame.image), ms)
-        return self._hands(result, mirrored=True)
+        image = self._mp_image(frame.image)
+        if self._first:  # the first call logs graph warnings that mean nothing to an operator
+            self._first = False
+            with quiet_native_stderr():
+                return self._hands(self._landmarker.detect_for_video(image, ms), mirrored=True)
+        return self._hands(self._landmarker.detect_for_video(image, ms), mirrored=True)
 
     def detect(self, image_bgr: np.ndarray, mirrored: bool = False) -> list[Hand]:
         """Detect hands in one still image (IMAGE mode tracker only)."""
+        if self._first:
+            self._first = False
+            with quiet_native_stderr():
+                return self._hands(self._landmarker.detect(self._mp_image(image_bgr)), mirrored)
         return self._hands(self._landmarker.detect(self._mp_image(image_bgr)), mirrored)
 
     def close(self) -> None:
