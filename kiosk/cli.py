@@ -14,7 +14,7 @@ from pathlib import Path
 from kiosk.config import Config, find_config_file, load_config
 from kiosk.errors import InputError, KioskError
 
-COMMANDS = ("run", "orders", "layout", "annotate", "setup-model", "transitions", "bench")
+COMMANDS = ("run", "orders", "layout", "annotate", "setup-model", "transitions", "bench", "collect")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--size", type=_size, help="window / headless surface size, WxH (default from config: 1280x720)")
     run.add_argument("--events", type=Path, help="write one JSON event per line to this file")
     run.add_argument("--model", type=Path, help="hand_landmarker.task to use")
+    run.add_argument("--gesture-task", type=Path,
+                     help="a MediaPipe gesture_recognizer.task (e.g. from Model Maker) to use instead of the hand "
+                          "model and the built-in classifier")
     run.add_argument("--catalog", type=Path, help="catalog TOML to use")
     run.add_argument("--db", type=Path, help="orders SQLite file")
     run.add_argument("--max-frames", type=int, help="stop after this many frames")
@@ -59,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument("--max-hands", type=int, default=2)
     ann.add_argument("--min-detection-confidence", type=float, default=0.5)
     ann.add_argument("--model", type=Path)
+    ann.add_argument("--gesture-task", type=Path, help="classify with a MediaPipe gesture_recognizer.task")
 
     setup = sub.add_parser("setup-model", help="build models/hand_landmarker.task from the mediapipe wheel")
     setup.add_argument("--wheel", type=Path, help="a downloaded mediapipe-0.10.21 wheel (default: pip download)")
@@ -70,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--source", type=Path, help="recording with a hand (default: $KIOSK_DATA scenario video)")
     bench.add_argument("--seconds", type=float, default=10.0, help="how long to run the pipeline and the baseline")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
+
+    from kiosk.gestures import collect  # light: its heavy imports happen when it runs
+
+    collect.add_parser(sub)
     return parser
 
 
@@ -105,6 +113,7 @@ def cmd_run(args, config: Config) -> int:
     model = args.model or config.tracker.model
     source, notes, demo = _open_source(args.source, config)
     tracker = None
+    classifier = RuleClassifier()
     try:
         if demo:
             from kiosk.store.orders import MemoryOrderStore
@@ -116,17 +125,20 @@ def cmd_run(args, config: Config) -> int:
 
             store = SQLiteOrderStore(args.db or config.orders.db or default_db_path())
             t = config.tracker
-            tracker = MediaPipeHandTracker(model, num_hands=t.num_hands,
-                                           min_hand_detection_confidence=t.min_hand_detection_confidence,
-                                           min_hand_presence_confidence=t.min_hand_presence_confidence,
-                                           min_tracking_confidence=t.min_tracking_confidence)
+            settings = dict(num_hands=t.num_hands, min_hand_detection_confidence=t.min_hand_detection_confidence,
+                            min_hand_presence_confidence=t.min_hand_presence_confidence,
+                            min_tracking_confidence=t.min_tracking_confidence)
+            if args.gesture_task:
+                tracker, classifier = _gesture_task(args.gesture_task, settings)
+            else:
+                tracker = MediaPipeHandTracker(model, **settings)
         surface = app.open_display(args.size or config.display.size, fullscreen=fullscreen, headless=args.headless)
         size = surface.get_size()
         if demo:
             from kiosk.vision.demo import DemoHandTracker, build_script
 
             tracker = DemoHandTracker(build_script(catalog, size, Pointer(size, config.pointer), config.timings))
-        parts = app.Parts(source=source, tracker=tracker, classifier=RuleClassifier(), catalog=catalog, store=store,
+        parts = app.Parts(source=source, tracker=tracker, classifier=classifier, catalog=catalog, store=store,
                           size=size, pointer=config.pointer, timings=config.timings,
                           events=EventLog(args.events), notes=notes)
         return app.run(app.App(parts, surface), max_frames=args.max_frames, fullscreen=fullscreen,
@@ -135,6 +147,18 @@ def cmd_run(args, config: Config) -> int:
         if tracker is not None:
             tracker.close()
         source.close()
+
+
+def _gesture_task(task: Path, settings: dict):
+    """A Model Maker gesture_recognizer.task as tracker + classifier; warns once if it cannot click."""
+    from kiosk.gestures.recognizer_task import (DEFAULT_LABEL_MAP, MediaPipeGestureRecognizer,
+                                                TaskGestureClassifier, task_categories)
+
+    tracker = MediaPipeGestureRecognizer(task, **settings)
+    if not any(DEFAULT_LABEL_MAP.get(name) == "ok" for name in task_categories(task)):
+        print(f"warning: {task} has no class for the 👌 sign: nothing can be clicked except by dwell",
+              file=sys.stderr)
+    return tracker, TaskGestureClassifier()
 
 
 def _open_source(spec: str | None, config: Config):
@@ -208,9 +232,17 @@ def cmd_annotate(args, config: Config) -> int:
         raise InputError("--min-detection-confidence must be within 0..1")
     if not 1 <= args.max_hands <= 4:
         raise InputError("--max-hands must be 1..4")
-    with MediaPipeHandTracker(args.model or config.tracker.model, num_hands=args.max_hands,
-                              min_hand_detection_confidence=args.min_detection_confidence, video=False) as detector:
-        return annotate(args.inputs, args.out, detector, RuleClassifier(), sys.stdout, sys.stderr)
+    settings = dict(num_hands=args.max_hands, min_hand_detection_confidence=args.min_detection_confidence, video=False)
+    if args.gesture_task:
+        from kiosk.gestures.recognizer_task import MediaPipeGestureRecognizer, TaskGestureClassifier
+
+        detector, classifier = MediaPipeGestureRecognizer(args.gesture_task, **settings), TaskGestureClassifier()
+    else:
+        detector, classifier = MediaPipeHandTracker(args.model or config.tracker.model, **settings), RuleClassifier()
+    try:
+        return annotate(args.inputs, args.out, detector, classifier, sys.stdout, sys.stderr)
+    finally:
+        detector.close()
 
 
 def cmd_setup_model(args, config: Config) -> int:
@@ -242,6 +274,12 @@ def cmd_bench(args, config: Config) -> int:
     return bench(args, config)
 
 
+def cmd_collect(args, config: Config) -> int:
+    from kiosk.gestures.collect import cmd_collect as collect
+
+    return collect(args, config)
+
+
 COMMAND_FUNCTIONS = {
     "run": cmd_run,
     "orders": cmd_orders,
@@ -250,4 +288,5 @@ COMMAND_FUNCTIONS = {
     "setup-model": cmd_setup_model,
     "transitions": cmd_transitions,
     "bench": cmd_bench,
+    "collect": cmd_collect,
 }
