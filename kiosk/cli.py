@@ -204,10 +204,29 @@ def cmd_orders(args, config: Config) -> int:
     elif args.csv == "-":
         write_csv(orders, sys.stdout)
     else:
-        with open(args.csv, "w", newline="", encoding="utf-8") as f:
-            rows = write_csv(orders, f)
+        rows = _write_atomically(Path(args.csv), lambda f: write_csv(orders, f))
         print(f"wrote {rows} line(s) of {len(orders)} order(s) to {args.csv}")
     return 0
+
+
+def _write_atomically(path: Path, write):
+    """write(text_file) into a temp file beside `path`, then rename: a reader never sees half a file."""
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
+                                   suffix=".tmp")
+    except OSError as e:
+        raise InputError(f"cannot write {path}: {e.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
+            result = write(f)
+        os.replace(tmp, path)
+        return result
+    except OSError as e:
+        raise InputError(f"cannot write {path}: {e.strerror}") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def cmd_layout(args, config: Config) -> int:

@@ -20,6 +20,7 @@ strength in [0, 1] from the classifier. The pointer
 """
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -52,6 +53,13 @@ class PointerConfig:
             raise ValueError("active_region must be x0 < x1, y0 < y1 within [0, 1]")
         if not 0 <= self.release_at < self.press_at <= 1:
             raise ValueError("need 0 <= release_at < press_at <= 1")
+        # Written as "not (x > 0)" so that NaN is refused too.
+        positive = {"min_cutoff": self.min_cutoff, "lost_grace": self.lost_grace, "anchor_lookback": self.anchor_lookback}
+        for name, value in positive.items():
+            if not (0 < value < math.inf):
+                raise ValueError(f"{name} must be a positive number of seconds or Hz, not {value}")
+        if not (0 <= self.beta < math.inf and 0 <= self.min_hold < math.inf and 0 < self.open_fraction <= 1):
+            raise ValueError("need beta >= 0, min_hold >= 0 and 0 < open_fraction <= 1")
 
 
 @dataclass(frozen=True)

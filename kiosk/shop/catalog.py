@@ -83,7 +83,7 @@ def parse_catalog(data: dict, base_dir: Path) -> Catalog:
         raise ValueError(f"currency {currency!r} must be a 3-letter code like \"EUR\"")
     unknown = set(data) - {"currency", "items"}
     if unknown:
-        raise ValueError(f"unknown key(s) {', '.join(sorted(unknown))}")
+        raise ValueError(f"unknown key(s) {', '.join(repr(k) for k in sorted(unknown))}")
     raw_items = data.get("items")
     if not isinstance(raw_items, list) or not raw_items:
         raise ValueError("no [[items]]: the catalog needs at least one item")
@@ -108,7 +108,7 @@ def _parse_item(raw: object, base_dir: Path) -> Item:
         raise ValueError("must be a table with id, name and price")
     unknown = set(raw) - {"id", "name", "price", "image"}
     if unknown:
-        raise ValueError(f"unknown key(s) {', '.join(sorted(unknown))}")
+        raise ValueError(f"unknown key(s) {', '.join(repr(k) for k in sorted(unknown))}")
     for key in ("id", "name", "price"):
         if key not in raw:
             raise ValueError(f"missing {key}")
@@ -126,7 +126,7 @@ def _parse_item(raw: object, base_dir: Path) -> Item:
             raise ValueError("image must be a file path")
         image_path = (base_dir / image).resolve()
         if not image_path.is_file():
-            raise ValueError(f"image {image!r} not found at {image_path}")
+            raise ValueError(f"image {image!r} not found at {str(image_path)!r}")
     return Item(id=item_id, name=name.strip(), price_cents=parse_price_cents(raw["price"]), image=image_path)
 
 

@@ -230,18 +230,22 @@ class SQLiteOrderStore:
         return None if row is None else self._build(row)
 
     def _build(self, row: tuple) -> StoredOrder:
+        """A stored order from its row and its lines; a damaged value is a KioskError, never a traceback."""
         order_id, uid, created_at, currency, total_cents = row
-        lines = tuple(
-            OrderLine(item_id, name, unit_cents, qty)
-            for item_id, name, unit_cents, qty in self._db().execute(
-                "SELECT item_id, name, unit_cents, qty FROM order_lines WHERE order_id = ? ORDER BY line_no",
-                (order_id,),
-            )
-        )
-        stored = StoredOrder(
-            order_id, order_number(order_id), uid,
-            datetime.fromisoformat(created_at).astimezone(timezone.utc), currency, lines,
-        )
+        rows = self._db().execute(
+            "SELECT item_id, name, unit_cents, qty FROM order_lines WHERE order_id = ? ORDER BY line_no",
+            (order_id,),
+        ).fetchall()
+        texts = (uid, created_at, currency, *(v for r in rows for v in r[:2]))
+        numbers = (order_id, total_cents, *(v for r in rows for v in r[2:]))
+        if not all(isinstance(v, str) for v in texts) or not all(type(v) is int for v in numbers):
+            raise self._error(f"order {order_id!r} is damaged (a value of the wrong type)")
+        try:
+            when = datetime.fromisoformat(created_at).astimezone(timezone.utc)
+        except ValueError:
+            raise self._error(f"order {order_id!r} is damaged (created_at {created_at!r})") from None
+        lines = tuple(OrderLine(item_id, name, unit_cents, qty) for item_id, name, unit_cents, qty in rows)
+        stored = StoredOrder(order_id, order_number(order_id), uid, when, currency, lines)
         if stored.total_cents != total_cents:
             raise self._error(f"order {stored.number} total {total_cents} does not match its lines")
         return stored

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 from kiosk.errors import KioskError
@@ -55,8 +56,9 @@ def check_model(path: Path) -> None:
             bad = z.testzip()
             if bad is not None:
                 raise KioskError(f"hand model {path} is corrupt ({bad} fails its checksum): {HOW_TO_PROVISION}")
-    except (zipfile.BadZipFile, OSError, EOFError) as e:
-        raise KioskError(f"hand model {path} is corrupt ({e}): {HOW_TO_PROVISION}") from None
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error, ValueError) as e:
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method.
+        raise KioskError(f"hand model {path} is corrupt ({type(e).__name__}): {HOW_TO_PROVISION}") from None
 
 
 def is_official(path: Path) -> bool:
