@@ -14,7 +14,7 @@ from pathlib import Path
 from kiosk.config import Config, find_config_file, load_config
 from kiosk.errors import InputError, KioskError
 
-COMMANDS = ("run", "orders", "layout", "annotate", "setup-model", "transitions", "bench", "collect")
+COMMANDS = ("run", "orders", "layout", "annotate", "setup-model", "transitions", "bench", "collect", "soak")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kiosk.gestures import collect  # light: its heavy imports happen when it runs
 
     collect.add_parser(sub)
+    from kiosk import soak
+
+    soak.add_parser(sub)
     return parser
 
 
@@ -293,6 +296,12 @@ def cmd_bench(args, config: Config) -> int:
     return bench(args, config)
 
 
+def cmd_soak(args, config: Config) -> int:
+    from kiosk.soak import cmd_soak as soak
+
+    return soak(args, config)
+
+
 def cmd_collect(args, config: Config) -> int:
     from kiosk.gestures.collect import cmd_collect as collect
 
@@ -308,4 +317,5 @@ COMMAND_FUNCTIONS = {
     "transitions": cmd_transitions,
     "bench": cmd_bench,
     "collect": cmd_collect,
+    "soak": cmd_soak,
 }
