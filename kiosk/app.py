@@ -4,9 +4,12 @@
     tracker.process(frame) -> [Hand]           ActiveHandSelector picks one
     classifier.classify()  -> Gesture          scores["ok"] drives the click
     pointer.update()       -> PointerState     cursor px, press/release/click events
+    magnetize()            -> the cursor as drawn and hit-tested, pulled toward the nearest target
     layout.hit()           -> target id        -> Intent -> Kiosk.handle() -> effects (PlaceOrder -> store)
-    kiosk.tick()           -> timers (start on a held hand, inactivity, receipt)
-    renderer.draw()        -> the screen; events.emit() -> the --events log
+    dwell.update()         -> a target selected by holding still (when on in the config)
+    gestures.update()      -> held ✋ / 👍 and the ✊ grab -> Intent -> Kiosk.handle()
+    kiosk.tick()           -> timers (start on a held hand, inactivity, receipt); activity = hand movement
+    renderer.draw()        -> the screen (layout + Hud); sounds.play(); events.emit() -> the --events log
 
 Nothing here is clever: every decision lives in the module that owns it. This module
 only wires them, and it is the only one that opens a window, a camera or a database.
@@ -16,24 +19,44 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from pathlib import Path
 
+from kiosk.config import (TRACKER_TUNABLE, Config, TrackerConfig, UIConfig, default_config_path,
+                          save_tracker_settings)
 from kiosk.errors import KioskError
 from kiosk.events import EventLog, rounded
 from kiosk.gestures.classifier import GestureClassifier
 from kiosk.gestures.features import pinch_ratio
 from kiosk.interaction.active_hand import ActiveHandSelector
+from kiosk.interaction.activity import Motion
+from kiosk.interaction.dwell import Dwell, DwellConfig
+from kiosk.interaction.gesture_actions import GestureActions, GestureConfig, GestureFrame
+from kiosk.interaction.magnetism import magnetize
 from kiosk.interaction.pointer import Pointer, PointerConfig, PointerState
 from kiosk.shop.catalog import Catalog
 from kiosk.stats import Stats
 from kiosk.shop.machine import Act, Intent, Kiosk, KioskTimings, PlaceOrder, Screen, intent_for_target
 from kiosk.store.orders import OrderStore
 from kiosk.types import NO_GESTURE, Frame, Gesture, Hand, PointerKind
-from kiosk.ui.layout import Layout, catalog_rows, layout
+from kiosk.ui.hud import DebugInfo, Hud, TrackerTuning
+from kiosk.ui.layout import Layout, LayoutOptions, catalog_rows, layout
+from kiosk.ui.sounds import Sounds
+from kiosk.ui.theme import Theme, load_theme
+from kiosk.vision.demo import DemoHandTracker, build_script
 from kiosk.vision.sources import FrameSource
 from kiosk.vision.tracker import HandTracker
+
+PALM = (0, 5, 9, 13, 17)
+"""Landmarks whose mean is the hand's centre (the grab follows it: the fingertip curls away in a fist)."""
+MOTION = 0.03
+"""Hand movement that counts as activity (holds off the inactivity countdown), fraction of the screen height."""
+SOUND_FOR = {Act.ADD: "add", Act.INC: "add", Act.DEC: "key", Act.REMOVE: "back", Act.DIGIT: "key",
+             Act.ERASE: "erase", Act.BACK: "back"}
+"""The sound of an accepted intent; starting a session and the receipt have their own (see _log_state)."""
 
 
 @dataclass
@@ -53,6 +76,18 @@ class Parts:
     notes: tuple[str, ...] = ()
     """Small lines shown top-left, e.g. 'demo mode: no camera'."""
     new_uid: Callable[[], str] = lambda: uuid.uuid4().hex
+    ui: UIConfig = UIConfig()
+    """The config's [ui] section: dwell, magnetism, gestures, sound, theme file..."""
+    theme: Theme | None = None
+    """None: loaded from ui.theme."""
+    sounds: Sounds | None = None
+    """None: made from ui.sound / ui.volume when there is a display (silent headless)."""
+    tracker_settings: TrackerConfig = TrackerConfig()
+    """The tracker's settings now, shown and tuned in the debug overlay."""
+    make_tracker: Callable[[TrackerConfig], HandTracker] | None = None
+    """Builds a tracker with new settings, so tuning applies at once; None: they apply at the next start."""
+    config_path: Path | None = None
+    """Where the debug overlay saves tracker settings; None: kiosk.toml in the project folder."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,31 +101,59 @@ class Tracked:
     gesture: Gesture
     pinch: float | None
     """Active hand's thumb-index distance / palm size, None without a hand."""
+    infer_ms: float = 0.0
+    """Hand tracking time for this frame, ms (the debug overlay shows it)."""
 
 
 class App:
     def __init__(self, parts: Parts, surface=None):
         """surface: a pygame Surface to draw on, or None to run without drawing."""
         self.p = parts
+        ui = parts.ui
+        self.theme = parts.theme if parts.theme is not None else load_theme(ui.theme)
+        self.options = LayoutOptions(self.theme.sizes, ui.keypad_for_quantity, ui.gestures)
+        w, h = parts.size
         self.pointer = Pointer(parts.size, parts.pointer)
-        self.kiosk = Kiosk(parts.catalog, parts.timings, parts.new_uid, page_size=catalog_rows(parts.size))
+        self.kiosk = Kiosk(parts.catalog, parts.timings, parts.new_uid,
+                           page_size=catalog_rows(parts.size, self.theme.sizes))
         self.selector = ActiveHandSelector()
+        if isinstance(parts.tracker, DemoHandTracker):  # the demo aims at this app's buttons, with its gestures
+            parts.tracker.keys = build_script(parts.catalog, parts.size, Pointer(parts.size, parts.pointer),
+                                              parts.timings, self.options, ui.gesture_hold)
+        self.dwell = Dwell(DwellConfig(ui.dwell_seconds, ui.dwell_settle, rearm_px=0.04 * h)) if ui.dwell else None
+        self.gestures = GestureActions(GestureConfig(hold=ui.gesture_hold, repeat=ui.erase_repeat)) \
+            if ui.gestures else None
+        self.motion = Motion(MOTION * h)
         self.surface = surface
         self.renderer = None
         if surface is not None:
             from kiosk.ui.renderer import PygameRenderer
 
-            self.renderer = PygameRenderer(surface)
+            self.renderer = PygameRenderer(surface, self.theme, parts.pointer.active_region)
+        self.sounds = parts.sounds
+        if self.sounds is None:
+            audible = surface is not None and os.environ.get("SDL_VIDEODRIVER") != "dummy"
+            self.sounds = Sounds.open(ui.sound and audible, ui.volume)
         self._layout: tuple[object, Layout] | None = None
-        self._shown: tuple[Tracked, PointerState] | None = None  # what the screen shows, for redraw()
+        self._shown: tuple[Tracked, Hud] | None = None  # what the screen shows, for redraw()
+        self._clicked_at: float | None = None
+        self._screen_since = 0.0
+        self._warned = False
         self.frames = 0
         self.stats: Stats | None = None
         """Set by the benchmark to collect per-stage times; None in normal runs (no cost)."""
+        self.debug = False
+        """The operator's overlay (Ctrl+Shift+D)."""
+        self.tuning = TrackerTuning({k: getattr(parts.tracker_settings, k) for k in TRACKER_TUNABLE})
+        self._tuning_note = ""
+        self._retune: TrackerConfig | None = None  # handed to the inference thread, which rebuilds the tracker
+        self._draw_times: deque[float] = deque(maxlen=60)
+        self._frame_times: deque[float] = deque(maxlen=60)
 
     def layout(self) -> Layout:
         view = self.kiosk.view()
         if self._layout is None or self._layout[0] != view:
-            self._layout = (view, layout(view, self.p.catalog, self.p.size))
+            self._layout = (view, layout(view, self.p.catalog, self.p.size, self.options))
         return self._layout[1]
 
     def step(self, frame: Frame) -> None:
@@ -99,6 +162,7 @@ class App:
 
     def track(self, frame: Frame) -> Tracked:
         """Vision: hands, the active one, its gesture. Runs on the inference thread for a camera."""
+        self._apply_retune()
         clock = time.perf_counter
         t0 = clock()
         hands = self.p.tracker.process(frame)
@@ -111,10 +175,10 @@ class App:
             self.stats.add("landmarks", t1 - t0)
             if hand is not None:
                 self.stats.add("classify", clock() - t1)
-        return Tracked(frame, hands, active, gesture, pinch)
+        return Tracked(frame, hands, active, gesture, pinch, (t1 - t0) * 1000)
 
     def present(self, tracked: Tracked) -> None:
-        """Interaction and screen for one tracked frame: pointer, clicks, state machine, drawing."""
+        """Interaction and screen for one tracked frame: pointer, clicks, gestures, state machine, drawing."""
         clock = time.perf_counter
         t0 = clock()
         frame, log = tracked.frame, self.p.events
@@ -128,34 +192,125 @@ class App:
         log.emit("frame", t, i, tip=rounded(hand.tip if hand else None, 4), cursor=rounded(state.cursor),
                  gesture=tracked.gesture.label, hands=len(tracked.hands))
         for event in state.events:
-            target = self.layout().hit(event.pos)
-            log.emit(event.kind.value, t, i, pos=rounded(event.pos), target=target.id if target else None)
-            if event.kind == PointerKind.CLICK and target is not None:
-                intent = intent_for_target(target.id)
+            target = self.layout().hit(self._aim(event.pos))
+            log.emit(event.kind.value, t, i, pos=rounded(event.pos), target=self._logged(target.id if target else None))
+            if event.kind == PointerKind.CLICK:
+                self._clicked_at = t
+                intent = intent_for_target(target.id) if target is not None else None
                 if intent is not None:
-                    self._handle(lambda: self.kiosk.handle(intent, t), t, i)
-        self._handle(lambda: self.kiosk.tick(t, hand is not None), t, i)
+                    self._act(intent, t, i)
+                else:
+                    self.sounds.play("click")
+        dwell = self._dwell(t, i, state, tracked.gesture.label)
+        gestures = self._gestures(t, i, hand, tracked.gesture.label)
+        active = self.motion.update(state.cursor) or state.pressed or bool(gestures.intents) or gestures.grabbing
+        self._handle(lambda: self.kiosk.tick(t, hand is not None, active), t, i)
+        self._warn()
         t2 = clock()
-        self._shown = (tracked, state)
-        self.redraw()
+        show_gesture = self.p.ui.show_gesture and hand is not None
+        hud = Hud(t, self._aim(state.cursor), state.pressed, state.ok, dwell, self.kiosk.start_progress(t),
+                  tracked.gesture.label if show_gesture else None, gestures.holding, gestures.grabbing,
+                  self._clicked_at, self._screen_since)
+        self._shown = (tracked, hud)
+        self._frame_times.append(t)
+        self.redraw(t)
         self.frames += 1
         if self.stats is not None:
             self.stats.add("pointer", t1 - t0)
             self.stats.add("ui_update", t2 - t1)
 
-    def redraw(self) -> None:
-        """Draw what the screen shows now again (the UI loop renders faster than the camera delivers)."""
+    def redraw(self, now: float | None = None) -> None:
+        """Draw what the screen shows now again (the UI loop renders faster than the camera delivers).
+
+        now: the time animations are drawn at (s); default: the wall clock for a camera, whose frames carry it.
+        """
         if self.renderer is None or self._shown is None:
             return
         t0 = time.perf_counter()
-        tracked, state = self._shown
+        tracked, hud = self._shown
+        if now is None:
+            now = time.monotonic() if self.p.source.live else hud.now
+        if now != hud.now:
+            hud = replace(hud, now=now)
         hint = None
-        if state.cursor is None and self.kiosk.screen is not Screen.ATTRACT:
+        if hud.cursor is None and self.kiosk.screen is not Screen.ATTRACT:
             hint = "Show your hand to the camera"
-        self.renderer.draw(tracked.frame.image, tracked.hands, tracked.active, self.layout(), state, self.p.notes,
-                           hint)
+        self._draw_times.append(time.monotonic())
+        self.renderer.draw(tracked.frame.image, tracked.hands, tracked.active, self.layout(), hud, self.p.notes,
+                           hint, self._debug_info(tracked) if self.debug else None)
         if self.stats is not None:
             self.stats.add("render", time.perf_counter() - t0)
+
+    def set_surface(self, surface) -> None:
+        """Draw on a new display surface (after leaving or entering fullscreen); same size, same layout."""
+        self.surface = surface
+        if self.renderer is not None:
+            self.renderer.set_surface(surface)
+
+    # -- interaction helpers ------------------------------------------------------------------
+    def _aim(self, pos: tuple[float, float] | None) -> tuple[float, float] | None:
+        """The cursor as drawn and hit-tested: pulled toward the nearest target (magnetism)."""
+        if pos is None or self.p.ui.magnetism <= 0:
+            return pos
+        targets = [box for _, box in self.layout().targets()]
+        return magnetize(pos, targets, self.p.ui.magnetism, self.p.ui.magnet_radius * self.p.size[1])
+
+    def _logged(self, target_id: str | None) -> str | None:
+        """Target ids as logged: a PIN's digits never reach the log."""
+        if target_id and target_id.startswith("key:") and self.kiosk.screen is Screen.PIN:
+            return "key:*"
+        return target_id
+
+    def _act(self, intent: Intent, t: float, i: int) -> None:
+        """Apply an intent from a click, a dwell or a gesture, with its sound."""
+        before = (self.kiosk.screen, self.kiosk.message)
+        self._handle(lambda: self.kiosk.handle(intent, t), t, i)
+        if self.kiosk.message and self.kiosk.message != before[1]:
+            self.sounds.play("error")
+        elif not (self.kiosk.screen is not before[0]
+                  and (self.kiosk.screen is Screen.RECEIPT or before[0] is Screen.ATTRACT)):  # those have their own
+            self.sounds.play(SOUND_FOR.get(intent.act, "click"))
+
+    def _dwell(self, t: float, i: int, state: PointerState, label: str) -> float:
+        if self.dwell is None:
+            return 0.0
+        aim = self._aim(state.cursor)
+        target = self.layout().hit(aim)
+        eligible = not state.pressed and state.ok < self.p.pointer.release_at and label in ("point", "none")
+        d = self.dwell.update(t, aim, target.id if target else None, eligible)
+        if d.selected:
+            self.p.events.emit("dwell", t, i, pos=rounded(aim), target=self._logged(d.selected))
+            self._clicked_at = t
+            intent = intent_for_target(d.selected)
+            if intent is not None:
+                self._act(intent, t, i)
+        return d.progress
+
+    def _gestures(self, t: float, i: int, hand: Hand | None, label: str) -> GestureFrame:
+        if self.gestures is None:
+            return GestureFrame()
+        lay = self.layout()
+        hand_y = None
+        if hand is not None:
+            cx, cy = (float(v) for v in hand.landmarks[list(PALM), :2].mean(axis=0))
+            hand_y = self.pointer.to_screen((cx, cy))[1]
+        scrollable = any(b.id == "page-next" for b in lay.buttons)
+        g = self.gestures.update(t, label, hand_y, self.kiosk.screen, lay.row, scrollable)
+        for intent in g.intents:
+            fields = {"action": intent.act.value, "gesture": label}
+            if intent.act is Act.SCROLL:
+                fields["rows"] = int(intent.arg or 0)
+            self.p.events.emit("gesture", t, i, **fields)
+            if intent.act is not Act.SCROLL:
+                self._clicked_at = t
+            self._act(intent, t, i)
+        return g
+
+    def _warn(self) -> None:
+        warning = self.kiosk.view().warning_left is not None
+        if warning and not self._warned:
+            self.sounds.play("warning")
+        self._warned = warning
 
     def _handle(self, change: Callable[[], list[PlaceOrder]], t: float, i: int) -> None:
         """Run a state-machine call, log the screen change, and carry out its effects."""
@@ -177,14 +332,97 @@ class App:
 
     def _log_state(self, before: Screen, t: float, i: int) -> None:
         if self.kiosk.screen is not before:
+            self._screen_since = t
+            if self.kiosk.screen is Screen.RECEIPT:
+                self.sounds.play("success")
+            elif before is Screen.ATTRACT:
+                self.sounds.play("start")
+            if self.dwell is not None:
+                self.dwell.reset()
             self.p.events.emit("state", t, i, **{"from": before.value, "to": self.kiosk.screen.value})
+
+    # -- the operator's overlay ---------------------------------------------------------------
+    def toggle_debug(self) -> None:
+        self.debug = not self.debug
+
+    def tune(self, move: int = 0, adjust: int = 0) -> None:
+        """Up/down (move) chooses a tracker setting, left/right (adjust) changes it; applied at once if possible."""
+        if move:
+            self.tuning.move(move)
+        if adjust:
+            self.tuning.adjust(adjust)
+            self._retune = self.p.tracker_settings.model_copy(update=dict(self.tuning.values))
+            self._tuning_note = "" if self.p.make_tracker else "Ctrl+S saves; the change applies at the next start"
+
+    def save_tuning(self) -> str:
+        """Write the changed tracker settings to the config file; returns what the overlay says."""
+        changed = self.tuning.changed()
+        path = self.p.config_path or default_config_path()
+        if not changed:
+            self._tuning_note = "nothing changed"
+            return self._tuning_note
+        try:
+            save_tracker_settings(path, changed)
+        except KioskError as e:
+            self._tuning_note = f"not saved: {e}"
+        else:
+            self.tuning.mark_saved()
+            self._tuning_note = f"saved {', '.join(changed)} to {path}"
+        return self._tuning_note
+
+    def _apply_retune(self) -> None:
+        pending, make = self._retune, self.p.make_tracker
+        if pending is None or make is None:
+            return
+        self._retune = None
+        try:
+            tracker = make(pending)
+        except KioskError as e:
+            self._tuning_note = f"tracker not changed: {e}"
+            return
+        old, self.p.tracker = self.p.tracker, tracker
+        self.p.tracker_settings = pending
+        old.close()
+
+    def _debug_info(self, tracked: Tracked) -> DebugInfo:
+        def rate(times) -> float:
+            return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 and times[-1] > times[0] else 0.0
+
+        order = ([tracked.active] if tracked.active is not None else []) + \
+            [k for k in range(len(tracked.hands)) if k != tracked.active]
+        labels = getattr(self.p.classifier, "labels", None) or tuple(tracked.gesture.scores)
+        scores = tuple((label, float(tracked.gesture.p(label))) for label in labels if label != "none")
+        return DebugInfo(rate(self._draw_times), rate(self._frame_times), tracked.infer_ms,
+                         tuple((tracked.hands[k].handedness, float(tracked.hands[k].score)) for k in order),
+                         tracked.gesture.label, scores, self.p.pointer.active_region, self.tuning.rows(),
+                         self.tuning.selected, self._tuning_note)
+
+
+def config_parts(config: Config, config_path: Path | None, model: Path | None) -> dict:
+    """The Parts fields that come from the config, for `Parts(..., **config_parts(...))`.
+
+    config_path: the file the config came from (None: the defaults), where the debug
+    overlay saves tracker settings. model: the hand landmarker model of a real
+    MediaPipeHandTracker, so tuning rebuilds it at once; None for any other tracker (the
+    demo, a --gesture-task recognizer): the settings are still saved, for the next start.
+    """
+    def make_tracker(s: TrackerConfig) -> HandTracker:
+        from kiosk.vision.tracker import MediaPipeHandTracker
+
+        return MediaPipeHandTracker(model, num_hands=s.num_hands,
+                                    min_hand_detection_confidence=s.min_hand_detection_confidence,
+                                    min_hand_presence_confidence=s.min_hand_presence_confidence,
+                                    min_tracking_confidence=s.min_tracking_confidence)
+
+    return {"ui": config.ui, "tracker_settings": config.tracker, "config_path": config_path,
+            "make_tracker": make_tracker if model is not None else None}
 
 
 def open_display(size: tuple[int, int], *, fullscreen: bool, headless: bool):
     """The pygame display surface: fullscreen at the display's own size, a window, or the dummy driver."""
-    if headless:
+    if headless:  # no screen, no audience: no sound device either
         os.environ["SDL_VIDEODRIVER"] = "dummy"
-    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     import pygame
 
     try:
@@ -225,8 +463,9 @@ def _run_synchronous(app: App, pygame, max_frames: int | None, fullscreen: bool)
     paced = os.environ.get("SDL_VIDEODRIVER") != "dummy"
     start_wall = time.monotonic()
     first_t: float | None = None
+    operator = Operator(fullscreen)
     while max_frames is None or app.frames < max_frames:
-        if _operator_quit(pygame, fullscreen):
+        if operator.keys(pygame, app):
             break
         frame = source.read()
         if frame is None:
@@ -270,9 +509,10 @@ def _run_threaded(app: App, pygame, max_frames: int | None, fullscreen: bool, ma
         stage.start()
     budget = 1.0 / max_fps
     next_draw = time.monotonic()
+    operator = Operator(fullscreen)
     try:
         while max_frames is None or app.frames < max_frames:
-            if _operator_quit(pygame, fullscreen):
+            if operator.keys(pygame, app):
                 break
             tracked = results.take(timeout=max(0.0, next_draw - time.monotonic()))
             if tracked is not None:
@@ -301,18 +541,62 @@ def _run_threaded(app: App, pygame, max_frames: int | None, fullscreen: bool, ma
             stage.join(timeout=2.0)
 
 
-def _operator_quit(pygame, fullscreen: bool) -> bool:
-    """Ctrl+Q quits; in a window Esc also does. A lone Esc never leaves fullscreen.
+class Operator:
+    """The operator's keys. Never a lone key that a passer-by could press by accident on a kiosk keyboard:
+
+    - Ctrl+Q quits; in a window, Esc also does (a lone Esc never leaves fullscreen);
+    - Ctrl+Shift+F leaves fullscreen for a window of the same size, or goes back;
+    - Ctrl+Shift+D shows or hides the debug overlay; while it shows, Up/Down choose a
+      tracker setting, Left/Right change it (applied at once), Ctrl+S saves the changes
+      to the config file.
 
     pygame.QUIT always quits: it is the window's close button, and also how SDL reports
     SIGTERM/SIGINT, which a supervisor (systemd) sends to stop the kiosk.
     """
-    for event in pygame.event.get():
-        if event.type == pygame.QUIT:
-            return True
-        if event.type == pygame.KEYDOWN:
-            if event.key == pygame.K_q and event.mod & pygame.KMOD_CTRL:
+
+    def __init__(self, fullscreen: bool):
+        self.fullscreen = fullscreen
+
+    def keys(self, pygame, app: App | None = None) -> bool:
+        """Handle pending window events; True when the kiosk should quit."""
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
                 return True
-            if event.key == pygame.K_ESCAPE and not fullscreen:
+            if event.type != pygame.KEYDOWN:
+                continue
+            ctrl = bool(event.mod & pygame.KMOD_CTRL)
+            ctrl_shift = ctrl and bool(event.mod & pygame.KMOD_SHIFT)
+            if ctrl and event.key == pygame.K_q:
                 return True
-    return False
+            if event.key == pygame.K_ESCAPE and not self.fullscreen:
+                return True
+            if app is None:
+                continue
+            if ctrl_shift and event.key == pygame.K_f and app.surface is not None:
+                self._toggle_fullscreen(pygame, app)
+            elif ctrl_shift and event.key == pygame.K_d:
+                app.toggle_debug()
+            elif app.debug and ctrl and not ctrl_shift and event.key == pygame.K_s:
+                app.save_tuning()
+            elif app.debug and not ctrl and event.key in (pygame.K_UP, pygame.K_DOWN):
+                app.tune(move=-1 if event.key == pygame.K_UP else 1)
+            elif app.debug and not ctrl and event.key in (pygame.K_LEFT, pygame.K_RIGHT):
+                app.tune(adjust=-1 if event.key == pygame.K_LEFT else 1)
+        return False
+
+    def _toggle_fullscreen(self, pygame, app: App) -> None:
+        size = app.surface.get_size()
+        try:
+            if self.fullscreen:
+                surface = pygame.display.set_mode(size)
+            else:  # SCALED keeps the logical size, so the layout stays valid whatever the display's mode
+                surface = pygame.display.set_mode(size, pygame.FULLSCREEN | pygame.SCALED)
+        except pygame.error:
+            return
+        self.fullscreen = not self.fullscreen
+        app.set_surface(surface)
+
+
+def _operator_quit(pygame, fullscreen: bool) -> bool:
+    """Ctrl+Q quits; in a window Esc also does (kept for callers without an App; see Operator)."""
+    return Operator(fullscreen).keys(pygame)

@@ -141,11 +141,16 @@ def cmd_run(args, config: Config) -> int:
             from kiosk.vision.demo import DemoHandTracker, build_script
 
             tracker = DemoHandTracker(build_script(catalog, size, Pointer(size, config.pointer), config.timings))
+        tunable_model = None if demo or args.gesture_task else model
         parts = app.Parts(source=source, tracker=tracker, classifier=classifier, catalog=catalog, store=store,
                           size=size, pointer=config.pointer, timings=config.timings,
-                          events=EventLog(args.events), notes=notes)
-        return app.run(app.App(parts, surface), max_frames=args.max_frames, fullscreen=fullscreen,
-                       screenshot=str(args.screenshot) if args.screenshot else None)
+                          events=EventLog(args.events), notes=notes,
+                          **app.config_parts(config, find_config_file(args.config), tunable_model))
+        try:
+            return app.run(app.App(parts, surface), max_frames=args.max_frames, fullscreen=fullscreen,
+                           screenshot=str(args.screenshot) if args.screenshot else None)
+        finally:
+            tracker = parts.tracker  # tuning in the debug overlay may have replaced (and closed) the old one
     finally:
         if tracker is not None:
             tracker.close()

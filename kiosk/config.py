@@ -1,6 +1,6 @@
 """The one typed config, validated when loaded. Every setting is documented where declared.
 
-The file is TOML (see assets/kiosk.example.toml). It is found from `--config FILE`, else
+The file is TOML (see the README's example). It is found from `--config FILE`, else
 $KIOSK_CONFIG, else `kiosk.toml` in the project root if present; otherwise the defaults
 below apply. Relative paths inside it resolve from the config file's folder; the defaults
 resolve from the project root, never from the working directory.
@@ -11,6 +11,7 @@ KioskTimings), so each default is written once, next to the code that uses it.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +24,7 @@ from kiosk.shop.machine import KioskTimings
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "hand_landmarker.task"
 DEFAULT_CATALOG = PROJECT_ROOT / "assets" / "catalog.toml"
+DEFAULT_THEME = PROJECT_ROOT / "assets" / "theme.toml"
 
 
 class _Section(BaseModel):
@@ -62,6 +64,35 @@ class DisplayConfig(_Section):
     max_fps: int = Field(60, ge=5, le=240, description="Upper bound on rendered frames per second.")
 
 
+class UIConfig(_Section):
+    theme: Path = Field(DEFAULT_THEME, description="Theme TOML: colours, fonts and sizes (see kiosk/ui/theme.py).")
+    sound: bool = Field(True, description=(
+        "Short sounds (click, added, paid, warning), generated in code. The kiosk runs silently when there "
+        "is no audio device."))
+    volume: float = Field(0.5, ge=0.0, le=1.0, description="Sound volume, 0-1.")
+    show_gesture: bool = Field(True, description="The recognised gesture's name, small beside the cursor.")
+    dwell: bool = Field(False, description=(
+        "Dwell-to-select, an accessibility fallback for people who cannot make the 👌: holding the cursor "
+        "still on a target selects it. Off by default: with it on, a cursor resting on a button while its "
+        "owner reads would select it."))
+    dwell_seconds: float = Field(1.0, ge=0.3, le=2.0, description="Dwell: seconds the ring takes to fill.")
+    dwell_settle: float = Field(0.3, ge=0.0, le=1.0, description=(
+        "Dwell: seconds on a target before the ring starts filling, so passing over a button does nothing."))
+    magnetism: float = Field(0.4, ge=0.0, le=0.8, description=(
+        "Target magnetism: near a target the cursor is drawn this fraction of the way toward its centre "
+        "line (0 = off). A cursor inside a target always stays inside it, so no target becomes unreachable."))
+    magnet_radius: float = Field(0.05, ge=0.0, le=0.15, description=(
+        "Magnetism reaches this far outside a target, as a fraction of the screen height."))
+    gestures: bool = Field(True, description=(
+        "Gesture shortcuts: ✋ held = Back (on a keypad: erase), 👍 held = Confirm on the order summary, "
+        "✊ held and moved = scroll a list."))
+    gesture_hold: float = Field(0.5, ge=0.2, le=2.0, description="Seconds ✋ or 👍 must be held to act.")
+    erase_repeat: float = Field(0.4, ge=0.15, le=2.0, description=(
+        "On a keypad, ✋ held erases a digit, then one more every this many seconds while it is held."))
+    keypad_for_quantity: bool = Field(True, description=(
+        "On the cart screen the quantity is a button that opens a keypad to type it."))
+
+
 class Config(_Section):
     camera: CameraConfig = CameraConfig()
     tracker: TrackerConfig = TrackerConfig()
@@ -70,6 +101,7 @@ class Config(_Section):
     shop: ShopConfig = ShopConfig()
     orders: OrdersConfig = OrdersConfig()
     display: DisplayConfig = DisplayConfig()
+    ui: UIConfig = UIConfig()
 
 
 def find_config_file(explicit: Path | None) -> Path | None:
@@ -104,4 +136,91 @@ def _resolve_paths(config: Config, base: Path) -> Config:
         "tracker": config.tracker.model_copy(update={"model": res(config.tracker.model)}),
         "shop": config.shop.model_copy(update={"catalog": res(config.shop.catalog)}),
         "orders": config.orders.model_copy(update={"db": res(config.orders.db)}),
+        "ui": config.ui.model_copy(update={"theme": res(config.ui.theme)}),
     })
+
+
+TRACKER_TUNABLE = ("num_hands", "min_hand_detection_confidence", "min_hand_presence_confidence",
+                   "min_tracking_confidence")
+"""Tracker settings the operator can change from the debug overlay and save."""
+
+
+def default_config_path() -> Path:
+    """Where settings are saved when the kiosk runs without a config file."""
+    return PROJECT_ROOT / "kiosk.toml"
+
+
+def save_tracker_settings(path: Path, changes: dict[str, int | float]) -> None:
+    """Write `changes` (keys of TRACKER_TUNABLE) into the [tracker] table of the config file at `path`.
+
+    Only those keys change: the rest of the file, its comments included, stays as it
+    was. The new file is validated like any config, then replaces the old one
+    atomically (written beside it, fsynced, renamed), so a crash leaves either file
+    whole. Raises InputError (one line) if the file cannot be read, written or validated.
+    """
+    import tomllib
+
+    import tomli_w
+
+    unknown = set(changes) - set(TRACKER_TUNABLE)
+    if unknown:
+        raise ValueError(f"not tunable: {', '.join(sorted(unknown))}")
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    try:
+        before = tomllib.loads(old)
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(f"config {path}: not valid TOML ({e})") from None
+    text = _set_keys(old, "tracker", {k: tomli_w.dumps({k: v}).strip() for k, v in changes.items()})
+    want = {**before, "tracker": {**before.get("tracker", {}), **changes}}
+    try:
+        edited_ok = tomllib.loads(text) == want
+    except tomllib.TOMLDecodeError:
+        edited_ok = False
+    if not edited_ok:  # an unusual layout (dotted keys, inline table): write the whole table out instead
+        text = tomli_w.dumps(want)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        if path.is_file():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        load_config(tmp)  # never replace a working config with one the kiosk would refuse
+        os.replace(tmp, path)
+    except InputError as e:
+        tmp.unlink(missing_ok=True)
+        raise InputError(str(e).replace(str(tmp), str(path))) from None
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"config {path}: cannot write ({e.strerror})") from None
+
+
+def _set_keys(text: str, table: str, lines: dict[str, str]) -> str:
+    """`text` with `key = value` lines set inside [table]: replaced where present, else appended to the table."""
+    out = text.splitlines()
+    header = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\"' -]+?)\s*\]\s*(#.*)?$")
+    start = end = None
+    for n, line in enumerate(out):
+        m = header.match(line)
+        if m and not line.lstrip().startswith("[["):
+            if start is not None and end is None:
+                end = n
+            if m.group(1).strip() == table:
+                start, end = n, None
+    if start is None:
+        if out and out[-1].strip():
+            out.append("")
+        out.append(f"[{table}]")
+        start, end = len(out) - 1, len(out)
+    end = len(out) if end is None else end
+    todo = dict(lines)
+    for n in range(start + 1, end):
+        m = re.match(r"^(\s*)([A-Za-z0-9_-]+)\s*=[^#]*?(\s*#.*)?$", out[n])
+        if m and m.group(2) in todo:  # the tunable values are numbers: a '#' after them starts a comment
+            out[n] = m.group(1) + todo.pop(m.group(2)) + (m.group(3) or "")
+    insert = end
+    while insert > start + 1 and not out[insert - 1].strip():  # after the table's last line, before blank lines
+        insert -= 1
+    out[insert:insert] = list(todo.values())
+    return "\n".join(out) + "\n"

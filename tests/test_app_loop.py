@@ -11,30 +11,34 @@ import pygame
 import pytest
 
 from kiosk.app import App, Parts
+from kiosk.config import UIConfig
 from kiosk.events import EventLog
 from kiosk.gestures.classifier import RuleClassifier
 from kiosk.interaction.pointer import Pointer, PointerConfig
 from kiosk.shop.catalog import load_catalog
 from kiosk.shop.machine import KioskTimings
 from kiosk.store.orders import MemoryOrderStore
-from kiosk.vision.demo import DemoHandTracker, DemoSource, build_script, demo_plan
+from kiosk.vision.demo import THUMBS_UP, DemoHandTracker, DemoSource, build_script, demo_plan
 from tests.conftest import REPO
 
 SIZE = (1280, 720)
 
 
-def demo_app(tmp_path, surface):
+def demo_app(tmp_path, surface, ui: UIConfig = UIConfig()):
     catalog = load_catalog(REPO / "assets" / "catalog.toml")
     keys = build_script(catalog, SIZE, Pointer(SIZE, PointerConfig()), KioskTimings())
     parts = Parts(source=DemoSource(), tracker=DemoHandTracker(keys), classifier=RuleClassifier(),
-                  catalog=catalog, store=MemoryOrderStore(), size=SIZE, events=EventLog(tmp_path / "ev.jsonl"))
-    return App(parts, surface), keys, catalog
+                  catalog=catalog, store=MemoryOrderStore(), size=SIZE, events=EventLog(tmp_path / "ev.jsonl"),
+                  ui=ui)
+    app = App(parts, surface)
+    return app, app.p.tracker.keys, catalog  # the app re-plans the script for its own layout options
 
 
-def test_demo_cycle_buys_the_planned_items(tmp_path):
+@pytest.mark.parametrize("gestures", [True, False], ids=["confirm-by-thumbs-up", "confirm-by-click"])
+def test_demo_cycle_buys_the_planned_items(tmp_path, gestures):
     pygame.display.init()
     surface = pygame.display.set_mode(SIZE)
-    app, keys, catalog = demo_app(tmp_path, surface)
+    app, keys, catalog = demo_app(tmp_path, surface, UIConfig(gestures=gestures))
     cycle_frames = int(keys[-1].t * DemoSource.fps)
     for _ in range(cycle_frames):
         app.step(app.p.source.read())
@@ -43,7 +47,7 @@ def test_demo_cycle_buys_the_planned_items(tmp_path):
 
     orders = app.p.store.list()
     assert len(orders) == 1
-    plan = demo_plan(catalog)
+    plan = demo_plan(catalog, gestures)
     first, second = plan[0].split(":")[1], plan[1].split(":")[1]
     bought = {line.item_id: line.qty for line in orders[0].lines}
     assert bought == {first: 1, second: 2}  # add, add, then + once in the cart
@@ -52,9 +56,18 @@ def test_demo_cycle_buys_the_planned_items(tmp_path):
 
     events = [json.loads(line) for line in (tmp_path / "ev.jsonl").read_text().splitlines()]
     screens = [e["to"] for e in events if e["type"] == "state"]
-    assert screens == ["shopping", "cart", "confirm", "receipt", "attract"]
+    assert screens == ["shopping", "cart", "confirm", "pin", "confirm", "receipt", "attract"]
     clicks = [e["target"] for e in events if e["type"] == "click"]
-    assert clicks == plan
+    # the PIN's digits never reach the log
+    assert clicks == [("key:*" if p.startswith("key:") else p) for p in plan if p != THUMBS_UP]
+    assert not [e for e in events if str(e.get("target")).startswith("key:") and e["target"] != "key:*"]
+    gestures_logged = [(e["action"], e["gesture"]) for e in events if e["type"] == "gesture"]
+    assert gestures_logged == ([("confirm", "thumbs_up")] if gestures else [])
+    if gestures:  # the 👍 is followed by its state line, in the same frame
+        g = next(e for e in events if e["type"] == "gesture")
+        after = events[events.index(g) + 1]
+        assert after["type"] == "state" and after["i"] == g["i"] and (after["from"], after["to"]) == ("confirm", "pin")
+    assert not [e for e in events if e["type"] == "dwell"]  # dwell is off by default
     frames = [e for e in events if e["type"] == "frame"]
     assert len(frames) == cycle_frames
     assert all(abs(e["t"] - e["i"] / 30) < 1e-6 for e in frames)

@@ -199,3 +199,123 @@ def test_kiosk_config_env_end_to_end(tmp_path, monkeypatch):
     path = write(tmp_path, "[camera]\nindex = 3\n", name="from_env.toml")
     monkeypatch.setenv("KIOSK_CONFIG", str(path))
     assert load_config(find_config_file(None)).camera.index == 3
+
+
+# -- the [ui] section -------------------------------------------------------------------------
+
+def test_ui_defaults_keep_the_scenario_safe():
+    """Dwell off by default: with it on, a cursor resting on a button while its owner reads would select it."""
+    ui = Config().ui
+    assert ui.dwell is False and 0.3 <= ui.dwell_seconds <= 2.0
+    assert ui.sound is True and ui.show_gesture is True and ui.gestures is True and ui.keypad_for_quantity is True
+    assert 0 < ui.magnetism <= 0.8
+    assert ui.theme == ROOT / "assets" / "theme.toml"
+
+
+def test_ui_values_override_and_theme_resolves_from_the_config_folder(tmp_path):
+    c = load_config(write(tmp_path, """
+[ui]
+dwell = true
+dwell_seconds = 1.5
+sound = false
+magnetism = 0
+theme = "looks/theme.toml"
+"""))
+    assert c.ui.dwell is True and c.ui.dwell_seconds == 1.5 and c.ui.sound is False and c.ui.magnetism == 0
+    assert c.ui.theme == tmp_path / "looks" / "theme.toml"
+
+
+@pytest.mark.parametrize("text, key", [
+    ("[ui]\ndwell_seconds = 0.2\n", "ui.dwell_seconds"),
+    ("[ui]\ndwell_seconds = 2.5\n", "ui.dwell_seconds"),
+    ("[ui]\nmagnetism = 1.5\n", "ui.magnetism"),
+    ("[ui]\nvolume = -1\n", "ui.volume"),
+    ("[ui]\nerase_repeat = 0\n", "ui.erase_repeat"),
+    ("[ui]\ndwel = true\n", "ui.dwel"),
+    ("[ui]\nsound = 'loud'\n", "ui.sound"),
+])
+def test_bad_ui_values_name_the_key(tmp_path, text, key):
+    assert key in error(write(tmp_path, text))
+
+
+def test_every_ui_key_is_documented_where_it_is_declared():
+    from kiosk.config import UIConfig
+
+    for name, f in UIConfig.model_fields.items():
+        assert f.description, name
+
+
+# -- saving tracker settings from the debug overlay ----------------------------------------------
+
+ORIGINAL = """# the kiosk at the front door
+[camera]
+index = 1  # the USB one
+
+[tracker]
+# tuned on site
+num_hands = 2   # two shoppers at once
+min_tracking_confidence = 0.5
+
+[display]
+fullscreen = false
+"""
+
+
+def test_saving_changes_only_the_changed_keys_and_keeps_comments(tmp_path):
+    from kiosk.config import save_tracker_settings
+
+    path = write(tmp_path, ORIGINAL)
+    save_tracker_settings(path, {"num_hands": 3, "min_hand_detection_confidence": 0.65})
+    text = path.read_text()
+    assert text.replace("num_hands = 3   # two shoppers at once\nmin_tracking_confidence = 0.5\n"
+                        "min_hand_detection_confidence = 0.65\n",
+                        "num_hands = 2   # two shoppers at once\nmin_tracking_confidence = 0.5\n") == ORIGINAL
+    c = load_config(path)
+    assert (c.tracker.num_hands, c.tracker.min_hand_detection_confidence, c.tracker.min_tracking_confidence) == \
+        (3, 0.65, 0.5)
+    assert c.camera.index == 1 and c.display.fullscreen is False
+    assert not list(tmp_path.glob(".*.tmp"))  # written beside, then renamed
+
+
+def test_saving_into_a_file_without_tracker_table_or_without_a_file(tmp_path):
+    from kiosk.config import save_tracker_settings
+
+    path = write(tmp_path, "[camera]\nindex = 2\n")
+    save_tracker_settings(path, {"min_tracking_confidence": 0.7})
+    c = load_config(path)
+    assert c.camera.index == 2 and c.tracker.min_tracking_confidence == 0.7
+    fresh = tmp_path / "new" / "kiosk.toml"
+    fresh.parent.mkdir()
+    save_tracker_settings(fresh, {"num_hands": 2})
+    assert load_config(fresh).tracker.num_hands == 2 and "num_hands = 2" in fresh.read_text()
+
+
+def test_saving_keeps_the_file_mode(tmp_path):
+    from kiosk.config import save_tracker_settings
+
+    path = write(tmp_path, ORIGINAL)
+    path.chmod(0o640)
+    save_tracker_settings(path, {"num_hands": 1})
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_value_the_kiosk_would_refuse_is_not_saved(tmp_path):
+    from kiosk.config import save_tracker_settings
+
+    path = write(tmp_path, ORIGINAL)
+    with pytest.raises(InputError) as exc:
+        save_tracker_settings(path, {"num_hands": 9})
+    assert "tracker.num_hands" in str(exc.value) and str(path) in str(exc.value)
+    assert path.read_text() == ORIGINAL
+    assert not list(tmp_path.glob(".*.tmp"))
+    with pytest.raises(ValueError):
+        save_tracker_settings(path, {"model": "/tmp/x.task"})  # only the tunable keys
+
+
+def test_a_broken_config_file_is_not_overwritten(tmp_path):
+    from kiosk.config import save_tracker_settings
+
+    path = write(tmp_path, "[tracker\nnum_hands = 2\n")
+    with pytest.raises(InputError):
+        save_tracker_settings(path, {"num_hands": 1})
+    assert path.read_text() == "[tracker\nnum_hands = 2\n"

@@ -7,8 +7,8 @@ import pytest
 
 from kiosk.shop.cart import Cart
 from kiosk.shop.catalog import Catalog, Item
-from kiosk.shop.machine import TRANSITIONS, Screen, View, intent_for_target
-from kiosk.ui.layout import MIN_TARGET, Layout, Rect, layout, sample_views
+from kiosk.shop.machine import TRANSITIONS, Screen, Toast, View, intent_for_target
+from kiosk.ui.layout import MIN_TARGET, Layout, LayoutOptions, Rect, catalog_rows, layout, picture_rect, sample_views
 
 SIZES = [(1280, 720), (1920, 1080), (3840, 2160), (1080, 1920)]
 SIZE_IDS = ["720p", "1080p", "4k", "portrait"]
@@ -19,7 +19,7 @@ CATALOG = Catalog("EUR", tuple(Item(i, n, p) for i, n, p in [
 ]))
 BIG = Catalog("EUR", tuple(Item(f"p{n:02d}", f"Product {n}", 100 + n) for n in range(30)))
 
-CASES = [(size, name, view) for size in SIZES for name, view in sample_views(CATALOG)]
+CASES = [(size, name, view) for size in SIZES for name, view in sample_views(CATALOG, every=True)]
 
 
 def case_id(c):
@@ -35,8 +35,8 @@ def overlap(a: Rect, b: Rect) -> bool:
     return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
 
 
-def view(screen: Screen, cart: Cart = Cart(), page: int = 0, placing: bool = False) -> View:
-    return View(screen, cart, page, placing, None, None, None)
+def view(screen: Screen, cart: Cart = Cart(), first: int = 0, placing: bool = False, **kw) -> View:
+    return View(screen, cart, first, placing, None, None, None, **kw)
 
 
 def ids(lay: Layout) -> list[str]:
@@ -55,12 +55,35 @@ def check_geometry(lay: Layout, size: tuple[int, int]) -> None:
     for a, b in itertools.combinations(lay.buttons, 2):
         assert not overlap(a.rect, b.rect), f"{a.id} {a.rect} overlaps {b.id} {b.rect}"
     assert len(set(ids(lay))) == len(lay.buttons), f"duplicate ids: {ids(lay)}"
+    others = [f.rect for f in lay.fields] + [i.rect for i in lay.instructions] + [s.track for s in lay.scrollbars]
+    if lay.badge is not None:
+        others.append(lay.badge)
+    for r in others:
+        assert inside(r, lay.panel), f"{r} outside the panel"
+        for b in lay.buttons:
+            assert not overlap(r, b.rect), f"{r} overlaps {b.id}"
+    for i in lay.instructions:
+        assert inside(i.icon, i.rect)
+    assert not overlap(lay.feed_area, lay.panel)
+    if lay.modal is not None:
+        assert inside(lay.modal.rect, lay.panel)
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_sample_screens_geometry(case):
     size, _, v = case
     check_geometry(layout(v, CATALOG, size), size)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1920, 1920), (1920, 1200), (2560, 1080)], ids=str)
+def test_other_shapes_of_screen(size):
+    """4:3, square (a fullscreen Xvfb), 16:10, ultra-wide: every screen fits, and the picture's free
+    part of the screen is never a sliver."""
+    for name, v in sample_views(CATALOG, every=True):
+        lay = layout(v, CATALOG, size)
+        check_geometry(lay, size)
+        fa = lay.feed_area
+        assert fa.w >= 0.4 * size[0] or fa.h >= 0.2 * size[1], (name, fa)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
@@ -86,7 +109,9 @@ def test_every_button_is_a_valid_target_for_its_screen(case):
         intent = intent_for_target(b.id)
         assert intent is not None, b.id
         assert (v.screen, intent.act) in TRANSITIONS, f"{b.id} does nothing on {v.screen}"
-        if intent.arg is not None:
+        if intent.arg is not None and b.id.startswith("key:"):
+            assert intent.arg.isdigit(), b.id
+        elif intent.arg is not None:
             assert CATALOG.get(intent.arg) is not None, b.id
 
 
@@ -139,16 +164,17 @@ def test_cart_ids(size):
 
 
 def test_every_cart_line_reachable_720p():
-    """A long cart pages: every line's buttons appear on some page, and the pager shows."""
+    """A long cart scrolls: every line's buttons appear at some offset, and the pager shows."""
     cart = Cart()
     for item in BIG.items[:13]:
         cart = cart.add(item)
     seen: list[str] = []
-    for page in range(13):
-        v = View(Screen.CART, cart, 0, False, None, None, None, cart_page=page)
+    for first in range(13):
+        v = View(Screen.CART, cart, 0, False, None, None, None, cart_first=first)
         got = ids(layout(v, BIG, (1280, 720)))
         seen += [i.split(":")[1] for i in got if i.startswith("remove:")]
         assert {"page-prev", "page-next"} <= set(got)
+        assert f"qty:{BIG.items[min(first, 13 - catalog_rows((1280, 720)))].id}" in got
     assert sorted(set(seen)) == sorted(line.item.id for line in cart.lines)
 
 
@@ -190,37 +216,47 @@ def test_confirm_disabled_while_placing(size):
     assert not confirm.enabled and lay.hit(confirm.rect.center) is None
 
 
-def page_adds(size, page) -> tuple[list[str], Layout]:
-    lay = layout(view(Screen.SHOPPING, page=page), BIG, size)
+def page_adds(size, first) -> tuple[list[str], Layout]:
+    lay = layout(view(Screen.SHOPPING, first=first), BIG, size)
     return [i.removeprefix("add:") for i in ids(lay) if i.startswith("add:")], lay
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
-def test_long_catalog_paging(size):
+def test_long_catalog_scrolls_by_rows(size):
     first, lay = page_adds(size, 0)
     n = len(first)
-    assert 1 <= n < 30
+    assert n == catalog_rows(size) and 1 <= n < 30
     buttons = {b.id: b for b in lay.buttons}
     assert not buttons["page-prev"].enabled and buttons["page-next"].enabled
     assert first == [item.id for item in BIG.items[:n]]
+    assert any(t.text == f"1–{n} of 30" for t in lay.texts)
 
-    second, lay2 = page_adds(size, 1)
-    assert second == [item.id for item in BIG.items[n:2 * n]]
+    one_down, lay2 = page_adds(size, 1)  # the grab scrolls by single rows
+    assert one_down == [item.id for item in BIG.items[1:n + 1]]
     assert {b.id: b for b in lay2.buttons}["page-prev"].enabled
 
-    # all pages together show every item exactly once, in order; only the last disables Next
-    pages = -(-30 // n)
-    shown = []
-    for page in range(pages):
-        adds, lay = page_adds(size, page)
-        shown += adds
-        assert {b.id: b for b in lay.buttons}["page-next"].enabled == (page < pages - 1)
-    assert shown == [item.id for item in BIG.items]
+    # the last offset shows the last n items; past it, the list stays at the end
+    last, lay3 = page_adds(size, 30 - n)
+    assert last == [item.id for item in BIG.items[-n:]]
+    assert not {b.id: b for b in lay3.buttons}["page-next"].enabled
+    assert page_adds(size, 99)[0] == last
 
 
-@pytest.mark.parametrize("name", [n for n, _ in sample_views(CATALOG)])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_scrollbar_thumb_follows_the_list(size):
+    _, top = page_adds(size, 0)
+    _, bottom = page_adds(size, 99)
+    (t,), (b,) = top.scrollbars, bottom.scrollbars
+    assert t.track == b.track
+    assert t.thumb.y == t.track.y
+    assert b.thumb.y + b.thumb.h == b.track.y + b.track.h
+    assert t.thumb.h < t.track.h
+    assert not layout(view(Screen.SHOPPING), CATALOG, size).scrollbars or len(CATALOG.items) > catalog_rows(size)
+
+
+@pytest.mark.parametrize("name", [n for n, _ in sample_views(CATALOG, every=True)])
 def test_text_scales_with_screen_height(name):
-    v = sample(name)
+    v = dict(sample_views(CATALOG, every=True))[name]
     small = layout(v, CATALOG, (1280, 720))
     big = layout(v, CATALOG, (3840, 2160))
     assert len(small.texts) == len(big.texts) > 0
@@ -231,9 +267,111 @@ def test_text_scales_with_screen_height(name):
         assert b.rect.h >= 2.5 * s.rect.h
 
 
-def test_warning_text_shows_seconds_left():
-    v = View(Screen.SHOPPING, Cart(), 0, False, None, 12.0, None)
+def test_warning_is_a_countdown_box_over_the_panel():
+    v = View(Screen.SHOPPING, Cart(), 0, False, None, 12, None)
     lay = layout(v, CATALOG, (1280, 720))
-    assert any("12 s" in t.text for t in lay.texts)
-    quiet = layout(sample("shopping"), CATALOG, (1280, 720))
-    assert not any("12 s" in t.text for t in quiet.texts)
+    assert lay.modal is not None
+    assert [t.text for t in lay.modal.texts][:2] == ["Still there?", "12"]
+    assert any("Move your hand" in t.text for t in lay.modal.texts)
+    assert layout(sample("shopping"), CATALOG, (1280, 720)).modal is None
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_toast_shows_in_the_free_part_of_the_screen(size):
+    v = view(Screen.SHOPPING, toast=Toast("Added: Apple ×1", 3))
+    lay = layout(v, CATALOG, size)
+    (toast,) = [t for t in lay.texts if t.style == "toast"]
+    assert toast.text == "Added: Apple ×1"
+    assert lay.feed_area.contains((toast.x, toast.y))
+    assert not lay.panel.contains((toast.x, toast.y))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_the_panel_leaves_the_hands_usual_region_of_the_picture_visible(size):
+    """A hand at the scenario video's fingertip extremes (x 0.30-0.75, y 0.35-0.60 of its 4:3 frame), and
+    the whole active region (0.2-0.8), land where the panel leaves the picture visible."""
+    lay = layout(sample("shopping"), CATALOG, size)
+    for frame in [(640, 480), (1280, 720)]:
+        pic = picture_rect(frame, size, lay.feed_area)
+        for fx, fy in [(0.30, 0.35), (0.75, 0.35), (0.30, 0.60), (0.75, 0.60), (0.2, 0.15), (0.8, 0.75)]:
+            p = (pic.x + fx * pic.w, pic.y + fy * pic.h)
+            fa = lay.feed_area  # the region's edge may touch the panel's (1 px for rounding)
+            assert fa.x - 1 <= p[0] <= fa.x + fa.w + 1 and fa.y - 1 <= p[1] <= fa.y + fa.h + 1, (frame, (fx, fy), p, fa)
+        # no gap between the picture and the panel
+        if size[0] >= size[1]:
+            assert pic.x <= 0 and pic.x + pic.w >= lay.feed_area.w
+        else:
+            assert pic.y <= 0 and pic.y + pic.h >= lay.feed_area.h
+    # the usual 4:3 camera picture fills the free part of the screen entirely
+    pic = picture_rect((640, 480), size, lay.feed_area)
+    assert pic.x <= 0 and pic.y <= 0 and pic.x + pic.w >= lay.feed_area.w and pic.y + pic.h >= lay.feed_area.h
+
+
+# --- keypad ---------------------------------------------------------------------------------------
+
+KEYS = [f"key:{d}" for d in "1234567890"] + ["erase", "enter"]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("screen", [Screen.PIN, Screen.QUANTITY])
+def test_keypad_has_every_key_in_phone_order(size, screen):
+    lay = layout(view(screen, Cart().add(CATALOG.items[0]), entry_item="apple"), CATALOG, size)
+    check_geometry(lay, size)
+    got = {b.id: b for b in lay.buttons}
+    assert set(got) == set(KEYS) | {"back"}
+    centres = {k: got[k].rect.center for k in KEYS}
+    # 1 2 3 / 4 5 6 / 7 8 9 / erase 0 OK
+    rows = [["key:1", "key:2", "key:3"], ["key:4", "key:5", "key:6"], ["key:7", "key:8", "key:9"],
+            ["erase", "key:0", "enter"]]
+    for row in rows:
+        assert len({centres[k][1] for k in row}) == 1
+        assert [centres[k][0] for k in row] == sorted(centres[k][0] for k in row)
+    assert [centres[row[0]][1] for row in rows] == sorted(centres[row[0]][1] for row in rows)
+    (field,) = lay.fields
+    assert field.rect.y + field.rect.h <= got["key:1"].rect.y
+
+
+def test_pin_field_is_secret_and_the_empty_field_says_so():
+    cart = Cart().add(CATALOG.items[0])
+    (empty,) = layout(view(Screen.PIN, cart), CATALOG, (1920, 1080)).fields
+    assert empty.secret and empty.entry == "" and empty.length == 4 and "PIN" in empty.placeholder
+    lay = layout(view(Screen.PIN, cart, entry="123"), CATALOG, (1920, 1080))
+    assert lay.fields[0].entry == "123"
+    assert not any("123" in t.text for t in lay.texts)  # the digits only ever become dots
+    (qty,) = layout(view(Screen.QUANTITY, cart, entry_item="apple"), CATALOG, (1920, 1080)).fields
+    assert not qty.secret and "quantity" in qty.placeholder.lower() and "now 1" in qty.placeholder
+
+
+def test_keypad_message_replaces_the_hint():
+    cart = Cart().add(CATALOG.items[0])
+    quiet = layout(view(Screen.PIN, cart), CATALOG, (1280, 720))
+    assert any(t.text == "Hold an open hand up to erase" for t in quiet.texts)
+    told = layout(View(Screen.PIN, cart, 0, False, None, None, "Enter all 4 digits of your PIN"), CATALOG, (1280, 720))
+    assert any(t.style == "warning" and "4 digits" in t.text for t in told.texts)
+    assert not any(t.text == "Hold an open hand up to erase" for t in told.texts)
+    no_gestures = layout(view(Screen.PIN, cart), CATALOG, (1280, 720), LayoutOptions(gestures=False))
+    assert not any("open hand" in t.text for t in no_gestures.texts)
+
+
+def test_quantity_button_can_be_turned_off():
+    cart = Cart().add(CATALOG.items[0], 3)
+    on = layout(view(Screen.CART, cart), CATALOG, (1920, 1080))
+    off = layout(view(Screen.CART, cart), CATALOG, (1920, 1080), LayoutOptions(keypad_for_quantity=False))
+    qty = next(b for b in on.buttons if b.id == "qty:apple")
+    assert qty.text == "3"
+    assert "qty:apple" not in ids(off)
+    assert any(t.text == "3" for t in off.texts)
+    # the other buttons do not move: the demo's plan holds either way
+    assert {b.id: b.rect for b in on.buttons if b.id != "qty:apple"} == {b.id: b.rect for b in off.buttons}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_attract_teaches_the_four_gestures(size):
+    lay = layout(sample("attract"), CATALOG, size)
+    assert [i.kind for i in lay.instructions] == ["raise", "point", "ok", "palm"]
+    titles = [i.title.text for i in lay.instructions]
+    assert titles == ["Raise your hand", "Point to move", "OK sign to select", "Open hand to go back"]
+    tops = [i.rect.y for i in lay.instructions]
+    assert tops == sorted(tops)
+    for a, b in itertools.combinations(lay.instructions, 2):
+        assert not overlap(a.rect, b.rect)

@@ -8,6 +8,8 @@ import pytest
 from kiosk.shop.cart import OrderLine
 from kiosk.shop.catalog import Catalog, Item
 from kiosk.shop.machine import (
+    KEYPAD_SCREENS,
+    PIN_LENGTH,
     TRANSITIONS,
     Act,
     Intent,
@@ -38,26 +40,49 @@ def lines(k: Kiosk) -> list[tuple[str, int]]:
     return [(line.item.id, line.qty) for line in k.view().cart.lines]
 
 
-def drive_to(screen: Screen, now: float = 1.0, filled: bool = True) -> Kiosk:
-    """A kiosk on `screen`, through public calls only; `filled`: one apple in the cart (beyond ATTRACT)."""
-    k = make()
+def type_digits(k: Kiosk, digits: str, now: float = 2.0) -> None:
+    for d in digits:
+        do(k, Act.DIGIT, now, d)
+
+
+def drive_to(screen: Screen, now: float = 1.0, filled: bool = True, page_size: int = 6, extra: tuple[str, ...] = ()) -> Kiosk:
+    """A kiosk on `screen`, through public calls only; `filled`: one apple in the cart (beyond ATTRACT),
+    `extra`: more item ids added to it."""
+    k = make(page_size=page_size)
     if screen is Screen.ATTRACT:
         return k
     do(k, Act.START, now)
     if filled:
         do(k, Act.ADD, now, "apple")
+    for item_id in extra:
+        do(k, Act.ADD, now, item_id)
     if screen is Screen.SHOPPING:
         return k
-    if screen is Screen.CART:
+    if screen in (Screen.CART, Screen.QUANTITY):
         do(k, Act.OPEN_CART, now)
+        if screen is Screen.QUANTITY:
+            do(k, Act.QTY, now, "apple")
         return k
     do(k, Act.CHECKOUT, now)
     if screen is Screen.CONFIRM:
         return k
-    assert screen is Screen.RECEIPT
     do(k, Act.CONFIRM, now)
+    if screen is Screen.PIN:
+        return k
+    assert screen is Screen.RECEIPT
+    type_digits(k, "1234", now)
+    do(k, Act.ENTER, now)
     do(k, Act.ORDER_STORED, now, "A-0001")
     return k
+
+
+def placing(now: float = 1.0) -> tuple[Kiosk, list[PlaceOrder]]:
+    """A kiosk back on CONFIRM after a good PIN, waiting for the store."""
+    k = drive_to(Screen.PIN, now)
+    type_digits(k, "1234", now)
+    effects = do(k, Act.ENTER, now)
+    assert k.view().screen is Screen.CONFIRM and k.view().placing
+    return k, effects
 
 
 @pytest.mark.parametrize("screen", list(Screen))
@@ -69,32 +94,68 @@ def test_drive_to_reaches_each_screen(screen):
 
 # --- the transition table -------------------------------------------------------------------------
 
+SCROLLING = (Act.PAGE_PREV, Act.PAGE_NEXT, Act.SCROLL)
+
+
+def ready_for(screen: Screen, act: Act) -> Kiosk:
+    """A kiosk on `screen` in which `act` has something to do (so a self-loop that did nothing is caught)."""
+    if act in SCROLLING:  # one row a page and two lines: the lists scroll
+        k = drive_to(screen, page_size=1, extra=("milk",))
+        if act is Act.PAGE_PREV or (act is Act.SCROLL and screen is Screen.CART):
+            do(k, Act.PAGE_NEXT, 1.5)
+        return k
+    k = drive_to(screen)
+    if act is Act.ERASE or (act is Act.ENTER and screen is Screen.QUANTITY):
+        type_digits(k, "3", 1.5)
+    elif act is Act.ENTER and screen is Screen.PIN:
+        type_digits(k, "1234", 1.5)
+    elif act in (Act.ORDER_STORED, Act.ORDER_FAILED):
+        k, _ = placing()
+    return k
+
+
+ARGS = {Act.ADD: "apple", Act.INC: "apple", Act.DEC: "apple", Act.REMOVE: "apple", Act.QTY: "apple",
+        Act.DIGIT: "7", Act.SCROLL: "1", Act.ORDER_STORED: "A-0007"}
+
+
 @pytest.mark.parametrize("row", list(TRANSITIONS.items()), ids=lambda r: f"{r[0][0].value}-{r[0][1].value}")
 def test_every_transition_row(row):
     (screen, act), target = row
-    k = drive_to(screen)
+    k = ready_for(screen, act)
     assert k.view().screen is screen
-    if act is Act.ORDER_STORED or act is Act.ORDER_FAILED:
-        do(k, Act.CONFIRM, 2.0)  # an order is being stored
-    arg = {Act.ADD: "apple", Act.INC: "apple", Act.DEC: "apple", Act.REMOVE: "apple",
-           Act.ORDER_STORED: "A-0007"}.get(act)
-    before = k.view().cart.qty("apple")
+    before = k.view()
+    arg = "-1" if act is Act.SCROLL and screen is Screen.CART else ARGS.get(act)
     effects = do(k, act, 2.0, arg)
     v = k.view()
     assert v.screen is target
     # the row's act did its job (a self-loop must not just be ignored)
     if act in (Act.ADD, Act.INC):
-        assert v.cart.qty("apple") == before + 1
+        assert v.cart.qty("apple") == before.cart.qty("apple") + 1
     elif act in (Act.DEC, Act.REMOVE):
-        assert before == 1 and v.cart.qty("apple") == 0
+        assert before.cart.qty("apple") == 1 and v.cart.qty("apple") == 0
+    elif act is Act.QTY:
+        assert v.entry_item == "apple" and v.entry == ""
+    elif act is Act.DIGIT:
+        assert v.entry == before.entry + "7"
+    elif act is Act.ERASE:
+        assert v.entry == before.entry[:-1]
+    elif act is Act.ENTER and screen is Screen.QUANTITY:
+        assert v.cart.qty("apple") == 3
+    elif act is Act.ENTER and screen is Screen.PIN:
+        assert len(effects) == 1 and v.placing and v.entry == ""
+    elif act in SCROLLING:
+        moved = (v.first, v.cart_first) != (before.first, before.cart_first)
+        assert moved, (before.first, before.cart_first)
     elif act is Act.CONFIRM:
-        assert len(effects) == 1 and v.placing
+        assert effects == [] and not v.placing  # the PIN comes first
     elif act is Act.ORDER_FAILED:
         assert v.message and not v.placing and v.cart.qty("apple") == 1
     elif act is Act.ORDER_STORED:
         assert v.receipt is not None and v.receipt.number == "A-0007" and v.cart.is_empty
     elif act in (Act.TIMEOUT, Act.DONE):
         assert v.cart.is_empty
+    elif act is Act.BACK and screen is Screen.QUANTITY:
+        assert v.cart.qty("apple") == 1
 
 
 def test_transition_table_covers_the_documented_flow():
@@ -103,9 +164,15 @@ def test_transition_table_covers_the_documented_flow():
         (Screen.ATTRACT, Act.START): Screen.SHOPPING,
         (Screen.SHOPPING, Act.OPEN_CART): Screen.CART,
         (Screen.CART, Act.BACK): Screen.SHOPPING,
+        (Screen.CART, Act.QTY): Screen.QUANTITY,
+        (Screen.QUANTITY, Act.ENTER): Screen.CART,
+        (Screen.QUANTITY, Act.BACK): Screen.CART,
         (Screen.SHOPPING, Act.CHECKOUT): Screen.CONFIRM,
         (Screen.CART, Act.CHECKOUT): Screen.CONFIRM,
         (Screen.CONFIRM, Act.BACK): Screen.CART,
+        (Screen.CONFIRM, Act.CONFIRM): Screen.PIN,
+        (Screen.PIN, Act.BACK): Screen.CONFIRM,
+        (Screen.PIN, Act.ENTER): Screen.CONFIRM,
         (Screen.CONFIRM, Act.ORDER_STORED): Screen.RECEIPT,
         (Screen.CONFIRM, Act.ORDER_FAILED): Screen.CONFIRM,
         (Screen.RECEIPT, Act.DONE): Screen.ATTRACT,
@@ -115,6 +182,28 @@ def test_transition_table_covers_the_documented_flow():
     for screen in Screen:
         if screen is not Screen.ATTRACT:
             assert TRANSITIONS.get((screen, Act.TIMEOUT)) is Screen.ATTRACT
+    for screen in KEYPAD_SCREENS:
+        for act in (Act.DIGIT, Act.ERASE):
+            assert TRANSITIONS.get((screen, act)) is screen
+
+
+def test_every_screen_is_reachable_from_attract_and_leads_back():
+    """The table as a graph: every screen reachable from ATTRACT, and ATTRACT reachable from every screen."""
+    edges: dict[Screen, set[Screen]] = {s: set() for s in Screen}
+    for (screen, _), nxt in TRANSITIONS.items():
+        edges[screen].add(nxt)
+
+    def reach(start: Screen) -> set[Screen]:
+        seen, todo = {start}, [start]
+        while todo:
+            for n in edges[todo.pop()] - seen:
+                seen.add(n)
+                todo.append(n)
+        return seen
+
+    assert reach(Screen.ATTRACT) == set(Screen)
+    for screen in Screen:
+        assert Screen.ATTRACT in reach(screen), screen
 
 
 UNLISTED = [(s, a) for s in Screen for a in Act if (s, a) not in TRANSITIONS]
@@ -125,12 +214,14 @@ def test_act_without_row_is_ignored(pair):
     screen, act = pair
     k = drive_to(screen)
     before = k.view()
-    effects = do(k, act, 2.0, "apple" if act in (Act.ADD, Act.INC, Act.DEC, Act.REMOVE) else "X-1")
+    arg = {Act.DIGIT: "5", Act.SCROLL: "1"}.get(act, "apple" if act in (Act.ADD, Act.INC, Act.DEC, Act.REMOVE,
+                                                                          Act.QTY) else "X-1")
+    effects = do(k, act, 2.0, arg)
     after = k.view()
     assert effects == []
     assert after.screen is screen
     assert after.cart == before.cart
-    assert after.page == before.page and after.receipt == before.receipt
+    assert after.first == before.first and after.receipt == before.receipt and after.entry == before.entry
 
 
 # --- cart edits through the machine ---------------------------------------------------------------
@@ -160,7 +251,7 @@ def test_add_unknown_item_does_nothing():
     assert k.view().screen is Screen.SHOPPING
 
 
-# --- checkout and placing the order ---------------------------------------------------------------
+# --- checkout, the PIN and placing the order -------------------------------------------------------
 
 @pytest.mark.parametrize("via_cart", [False, True])
 def test_checkout_with_empty_cart_does_nothing(via_cart):
@@ -173,23 +264,73 @@ def test_checkout_with_empty_cart_does_nothing(via_cart):
     assert do(k, Act.CONFIRM, 3) == []
 
 
-def test_confirm_places_exactly_one_order():
+def pay(k: Kiosk, now: float, pin: str = "1234") -> list[PlaceOrder]:
+    do(k, Act.CONFIRM, now)
+    assert k.view().screen is Screen.PIN
+    type_digits(k, pin, now)
+    return do(k, Act.ENTER, now)
+
+
+def test_confirm_then_pin_places_exactly_one_order():
     k = drive_to(Screen.SHOPPING, filled=False)
     for item_id in ("apple", "milk", "apple"):
         do(k, Act.ADD, 2, item_id)
     do(k, Act.CHECKOUT, 3)
     assert k.view().screen is Screen.CONFIRM
-    effects = do(k, Act.CONFIRM, 4)
+    assert do(k, Act.CONFIRM, 4) == []  # the summary's Confirm asks for the PIN; nothing is stored yet
+    assert k.view().screen is Screen.PIN and not k.view().placing
+    type_digits(k, "4321", 4)
+    effects = do(k, Act.ENTER, 5)
     assert len(effects) == 1 and isinstance(effects[0], PlaceOrder)
     order = effects[0].order
     assert order.lines == (OrderLine("apple", "Apple", 45, 2), OrderLine("milk", "Milk", 120, 1))
     assert order.total_cents == 2 * 45 + 120
     assert order.currency == "EUR"
     assert order.uid == "uid-1"
-    assert k.view().placing
-    # a second click before the store answered: no duplicate order
-    assert do(k, Act.CONFIRM, 4.1) == []
-    assert do(k, Act.CONFIRM, 4.2) == []
+    assert "4321" not in repr(order)  # the PIN goes nowhere
+    v = k.view()
+    assert v.screen is Screen.CONFIRM and v.placing and v.entry == ""
+    # a second OK or Confirm before the store answered: no duplicate order
+    assert do(k, Act.CONFIRM, 5.1) == []
+    assert do(k, Act.ENTER, 5.2) == []
+    assert k.view().screen is Screen.CONFIRM
+
+
+@pytest.mark.parametrize("pin, message", [("", "Enter your PIN first"), ("1", "Enter all 4 digits of your PIN"),
+                                          ("123", "Enter all 4 digits of your PIN")])
+def test_short_pin_is_refused_and_says_so(pin, message):
+    k = drive_to(Screen.PIN)
+    type_digits(k, pin)
+    assert do(k, Act.ENTER, 3) == []
+    v = k.view()
+    assert v.screen is Screen.PIN and v.entry == pin and v.message == message and not v.placing
+    do(k, Act.DIGIT, 3.5, "9")  # typing on clears the note
+    assert k.view().message is None
+
+
+def test_pin_takes_four_digits_at_most_and_erases_one_by_one():
+    k = drive_to(Screen.PIN)
+    type_digits(k, "123456")
+    assert k.view().entry == "1234"
+    assert k.view().message == "The PIN has 4 digits"
+    seen = []
+    for _ in range(5):
+        do(k, Act.ERASE, 3)
+        seen.append(k.view().entry)
+    assert seen == ["123", "12", "1", "", ""]
+    assert k.view().message == "Nothing to erase"  # an empty field says so
+
+
+@pytest.mark.parametrize("leave", [Act.BACK, Act.TIMEOUT])
+def test_the_pin_never_outlives_its_screen(leave):
+    k = drive_to(Screen.PIN)
+    type_digits(k, "12")
+    do(k, leave, 3)
+    assert k.view().entry == ""
+    if leave is Act.BACK:
+        assert k.view().screen is Screen.CONFIRM and lines(k) == [("apple", 1)]  # cancelling keeps the cart
+        do(k, Act.CONFIRM, 4)
+        assert k.view().screen is Screen.PIN and k.view().entry == ""
 
 
 def test_retry_after_order_failed_reuses_uid_and_keeps_cart():
@@ -197,13 +338,13 @@ def test_retry_after_order_failed_reuses_uid_and_keeps_cart():
     do(k, Act.ADD, 2, "bread")
     do(k, Act.ADD, 2, "milk")
     do(k, Act.CHECKOUT, 3)
-    first = do(k, Act.CONFIRM, 4)[0].order
+    first = pay(k, 4)[0].order
     do(k, Act.ORDER_FAILED, 5)
     v = k.view()
     assert v.screen is Screen.CONFIRM and not v.placing
     assert v.message  # the shopper is told
     assert lines(k) == [("bread", 1), ("milk", 1)]
-    retry = do(k, Act.CONFIRM, 6)
+    retry = pay(k, 6)
     assert len(retry) == 1
     assert retry[0].order.uid == first.uid
     assert retry[0].order == first
@@ -211,13 +352,13 @@ def test_retry_after_order_failed_reuses_uid_and_keeps_cart():
 
 def test_back_from_confirm_then_changed_cart_gets_a_new_uid():
     k = drive_to(Screen.CONFIRM)
-    first = do(k, Act.CONFIRM, 2)[0].order
+    first = pay(k, 2)[0].order
     do(k, Act.ORDER_FAILED, 3)
     do(k, Act.BACK, 4)
     assert k.view().screen is Screen.CART
     do(k, Act.INC, 4, "apple")
     do(k, Act.CHECKOUT, 5)
-    second = do(k, Act.CONFIRM, 6)[0].order
+    second = pay(k, 6)[0].order
     assert second.lines == (OrderLine("apple", "Apple", 45, 2),)
     assert second.uid != first.uid
 
@@ -228,7 +369,7 @@ def test_order_stored_shows_receipt_and_clears_cart():
     do(k, Act.ADD, 2, "bread")
     do(k, Act.ADD, 2, "bread")
     do(k, Act.CHECKOUT, 3)
-    do(k, Act.CONFIRM, 4)
+    pay(k, 4)
     do(k, Act.ORDER_STORED, 5, "A-0042")
     v = k.view()
     assert v.screen is Screen.RECEIPT
@@ -248,12 +389,97 @@ def test_stale_order_stored_outside_confirm_is_ignored():
 
 
 def test_back_while_placing_does_not_lock_the_kiosk():
-    k = drive_to(Screen.CONFIRM, now=10.0)
-    assert len(do(k, Act.CONFIRM, 10.0)) == 1
-    do(k, Act.BACK, 10.5)  # the Back button stays enabled while "Saving your order…"
+    k, effects = placing(10.0)
+    assert len(effects) == 1
+    do(k, Act.BACK, 10.5)  # ignored while "Saving your order…"
+    assert k.view().screen is Screen.CONFIRM
     do(k, Act.ORDER_FAILED, 11.0)  # the store answers
     k.tick(100.0, False)  # long idle: the session must end
     assert k.view().screen is Screen.ATTRACT
+
+
+# --- the quantity keypad --------------------------------------------------------------------------
+
+def test_quantity_keypad_sets_the_line():
+    k = drive_to(Screen.CART, extra=("milk",))
+    do(k, Act.QTY, 2, "milk")
+    v = k.view()
+    assert v.screen is Screen.QUANTITY and v.entry_item == "milk" and v.entry == ""
+    type_digits(k, "12", 3)
+    do(k, Act.ENTER, 4)
+    assert k.view().screen is Screen.CART
+    assert lines(k) == [("apple", 1), ("milk", 12)]
+    assert k.view().toast is not None and k.view().toast.text == "Milk ×12"
+    assert k.view().entry_item is None
+
+
+def test_quantity_zero_removes_the_line_and_the_field_takes_two_digits():
+    k = drive_to(Screen.QUANTITY)
+    type_digits(k, "105")
+    assert k.view().entry == "10" and k.view().message == "2 digits at most"
+    do(k, Act.ERASE, 3)
+    do(k, Act.ERASE, 3)
+    type_digits(k, "0")
+    do(k, Act.ENTER, 4)
+    assert lines(k) == [] and k.view().toast.text == "Removed: Apple"
+
+
+def test_quantity_enter_on_an_empty_field_says_so():
+    k = drive_to(Screen.QUANTITY)
+    assert do(k, Act.ENTER, 3) == []
+    v = k.view()
+    assert v.screen is Screen.QUANTITY and v.message == "Type a quantity first"
+    assert lines(k) == [("apple", 1)]
+
+
+def test_quantity_keypad_only_opens_for_a_line_in_the_cart():
+    k = drive_to(Screen.CART)
+    do(k, Act.QTY, 2, "milk")  # not in the cart
+    do(k, Act.QTY, 2, None)
+    do(k, Act.QTY, 2, "nope")
+    assert k.view().screen is Screen.CART
+
+
+@pytest.mark.parametrize("arg", ["x", "12", "", None, "-1"])
+def test_digit_must_be_one_digit(arg):
+    k = drive_to(Screen.PIN)
+    do(k, Act.DIGIT, 2, arg)
+    assert k.view().entry == ""
+
+
+# --- toasts ---------------------------------------------------------------------------------------
+
+def test_add_shows_a_toast_for_toast_seconds():
+    k = drive_to(Screen.SHOPPING, now=10.0, filled=False)
+    do(k, Act.ADD, 10.0, "apple")
+    first = k.view().toast
+    assert first is not None and first.text == "Added: Apple ×1"
+    do(k, Act.ADD, 10.5, "apple")
+    second = k.view().toast
+    assert second.text == "Added: Apple ×2" and second.serial != first.serial
+    k.tick(12.4, True)
+    assert k.view().toast == second
+    k.tick(12.5, True)  # 2 s after the last add
+    assert k.view().toast is None
+
+
+def test_same_toast_text_twice_gets_a_new_serial():
+    k = drive_to(Screen.CART, extra=("milk",))
+    do(k, Act.REMOVE, 2, "milk")
+    a = k.view().toast
+    do(k, Act.BACK, 2)
+    do(k, Act.ADD, 2, "milk")
+    do(k, Act.OPEN_CART, 2)
+    do(k, Act.REMOVE, 2, "milk")
+    b = k.view().toast
+    assert a.text == b.text == "Removed: Milk" and a.serial != b.serial
+
+
+def test_timeout_clears_the_toast():
+    k = drive_to(Screen.SHOPPING, filled=False)
+    do(k, Act.ADD, 2, "apple")
+    do(k, Act.TIMEOUT, 2.1)
+    assert k.view().toast is None
 
 
 # --- timers ---------------------------------------------------------------------------------------
@@ -273,16 +499,19 @@ def test_inactivity_warning_and_reset():
     k.tick(39.9, False)  # 29.9 s idle
     assert k.view().warning_left is None
     k.tick(40.0, False)  # 30 s idle
-    left = k.view().warning_left
-    assert left is not None and left == pytest.approx(15.0, abs=0.01)
+    assert k.view().warning_left == 15
     k.tick(50.0, False)
-    assert k.view().warning_left == pytest.approx(5.0, abs=0.01)
+    assert k.view().warning_left == 5
+    k.tick(50.2, False)  # whole seconds, rounded up: the countdown text changes once a second
+    assert k.view().warning_left == 5
+    k.tick(51.0, False)
+    assert k.view().warning_left == 4
     assert k.view().screen is Screen.SHOPPING and lines(k) == [("apple", 1)]
     k.tick(54.9, False)
     assert k.view().screen is Screen.SHOPPING
     k.tick(55.0, False)  # 45 s idle
     v = k.view()
-    assert v.screen is Screen.ATTRACT and v.cart.is_empty and v.page == 0 and v.warning_left is None
+    assert v.screen is Screen.ATTRACT and v.cart.is_empty and v.first == 0 and v.warning_left is None
 
 
 def test_hand_clears_the_warning():
@@ -319,13 +548,70 @@ def test_receipt_returns_to_attract_after_receipt_seconds():
     k = started(10.0)
     do(k, Act.ADD, 11, "apple")
     do(k, Act.CHECKOUT, 12)
-    do(k, Act.CONFIRM, 13)
+    pay(k, 13)
     do(k, Act.ORDER_STORED, 20.0, "A-1")
     k.tick(27.9, True)
     assert k.view().screen is Screen.RECEIPT
     assert k.view().warning_left is None
     k.tick(28.0, True)  # 8 s on the receipt
     assert k.view().screen is Screen.ATTRACT
+
+
+def test_a_still_hand_does_not_hold_off_the_timeout():
+    """Activity is movement: a hand left still in view gets the warning and, at zero, the reset."""
+    k = started(10.0)
+    do(k, Act.ADD, 10.0, "apple")
+    k.tick(39.9, True, active=False)
+    assert k.view().warning_left is None
+    k.tick(40.0, True, active=False)
+    assert k.view().warning_left == 15
+    k.tick(55.0, True, active=False)
+    v = k.view()
+    assert v.screen is Screen.ATTRACT and v.cart.is_empty
+
+
+def test_any_movement_cancels_the_countdown():
+    k = started(10.0)
+    do(k, Act.ADD, 10.0, "apple")
+    k.tick(50.0, True, active=False)
+    assert k.view().warning_left == 5
+    k.tick(50.1, True, active=True)  # the shopper moves
+    assert k.view().warning_left is None
+    k.tick(80.0, True, active=False)  # 29.9 s after the movement
+    assert k.view().warning_left is None and lines(k) == [("apple", 1)]
+    k.tick(95.2, True, active=False)
+    assert k.view().screen is Screen.ATTRACT
+
+
+@pytest.mark.parametrize("screen", [Screen.SHOPPING, Screen.CART, Screen.QUANTITY, Screen.CONFIRM, Screen.PIN])
+def test_every_session_screen_warns_then_resets(screen):
+    k = drive_to(screen, now=10.0)
+    k.tick(40.0, False)
+    assert k.view().screen is screen and k.view().warning_left == 15
+    k.tick(55.0, False)
+    assert k.view().screen is Screen.ATTRACT and k.view().cart.is_empty and k.view().entry == ""
+
+
+def test_no_countdown_while_the_order_is_being_stored():
+    k, _ = placing(10.0)
+    k.tick(50.0, False)
+    assert k.view().warning_left is None and k.view().screen is Screen.CONFIRM
+    k.tick(100.0, False)
+    assert k.view().screen is Screen.CONFIRM  # the store's answer, not a timer, ends this wait
+
+
+def test_start_progress_on_attract():
+    k = make()
+    assert k.start_progress(5.0) is None
+    k.tick(5.0, True)
+    assert k.start_progress(5.0) == 0.0
+    k.tick(5.25, True)
+    assert k.start_progress(5.25) == pytest.approx(0.5)
+    k.tick(5.3, False)  # the hand left: the hold starts over
+    assert k.start_progress(5.3) is None
+    k.tick(6.0, True)
+    k.tick(6.5, True)
+    assert k.view().screen is Screen.SHOPPING and k.start_progress(6.5) is None
 
 
 def test_held_hand_starts_a_session():
@@ -349,29 +635,59 @@ def test_short_hand_does_not_start():
     assert k.view().screen is Screen.SHOPPING
 
 
-# --- paging ---------------------------------------------------------------------------------------
+# --- paging and scrolling -------------------------------------------------------------------------
 
-def test_paging_clamps():
-    items = tuple(Item(f"i{n}", f"Item {n}", 100 + n) for n in range(14))
-    k = make(Catalog("EUR", items), page_size=6)  # 14 items, 6 a page: pages 0, 1, 2
+ITEMS14 = Catalog("EUR", tuple(Item(f"i{n}", f"Item {n}", 100 + n) for n in range(14)))
+
+
+def test_paging_moves_a_page_of_rows_and_clamps():
+    k = make(ITEMS14, page_size=6)  # 14 items, 6 rows: first item shown 0, 6, then 8 (the last six)
     do(k, Act.START, 1)
     do(k, Act.PAGE_PREV, 2)
-    assert k.view().page == 0
+    assert k.view().first == 0
     seen = []
-    for _ in range(5):
+    for _ in range(4):
         do(k, Act.PAGE_NEXT, 2)
-        seen.append(k.view().page)
-    assert seen == [1, 2, 2, 2, 2]
+        seen.append(k.view().first)
+    assert seen == [6, 8, 8, 8]
     do(k, Act.PAGE_PREV, 3)
-    assert k.view().page == 1
+    assert k.view().first == 2
+    do(k, Act.PAGE_PREV, 3)
+    assert k.view().first == 0
+    do(k, Act.PAGE_NEXT, 3)
     do(k, Act.TIMEOUT, 4)
-    assert k.view().page == 0
+    assert k.view().first == 0
+
+
+def test_scroll_moves_by_rows_and_clamps():
+    k = make(ITEMS14, page_size=6)
+    do(k, Act.START, 1)
+    seen = []
+    for rows in ("1", "2", "-1", "10", "-20", "junk"):
+        do(k, Act.SCROLL, 2, rows)
+        seen.append(k.view().first)
+    assert seen == [1, 3, 2, 8, 0, 0]
 
 
 def test_single_page_catalog_does_not_page():
     k = drive_to(Screen.SHOPPING)
     do(k, Act.PAGE_NEXT, 2)
-    assert k.view().page == 0
+    do(k, Act.SCROLL, 2, "3")
+    assert k.view().first == 0
+
+
+def test_cart_scroll_stays_valid_when_lines_go():
+    items = tuple(Item(f"i{n}", f"Item {n}", 100 + n) for n in range(5))
+    k = make(Catalog("EUR", items), page_size=2)
+    do(k, Act.START, 1)
+    for item in items:
+        do(k, Act.ADD, 1, item.id)
+    do(k, Act.OPEN_CART, 2)
+    do(k, Act.SCROLL, 2, "9")
+    assert k.view().cart_first == 3  # the last two of five lines
+    for item in items[:4]:
+        do(k, Act.REMOVE, 3, item.id)
+    assert k.view().cart_first == 0 and len(k.view().cart.lines) == 1
 
 
 # --- targets and timings --------------------------------------------------------------------------
@@ -389,6 +705,15 @@ def test_single_page_catalog_does_not_page():
     ("start", Intent(Act.START)),
     ("page-next", Intent(Act.PAGE_NEXT)),
     ("page-prev", Intent(Act.PAGE_PREV)),
+    ("qty:milk", Intent(Act.QTY, "milk")),
+    ("key:0", Intent(Act.DIGIT, "0")),
+    ("key:9", Intent(Act.DIGIT, "9")),
+    ("key:x", None),
+    ("key:12", None),
+    ("key", None),
+    ("erase", Intent(Act.ERASE)),
+    ("enter", Intent(Act.ENTER)),
+    ("scroll:2", None),  # the grab gesture scrolls; no button does
     ("bogus", None),
     ("bogus:apple", None),
     ("ADD:apple", None),
@@ -408,6 +733,7 @@ def test_intent_for_target(target, intent):
     dict(inactivity_warn=0, inactivity_reset=45),
     dict(start_hold=-1),
     dict(receipt_seconds=0),
+    dict(toast_seconds=0),
 ])
 def test_timings_validation(kw):
     with pytest.raises(ValueError):

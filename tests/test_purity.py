@@ -20,15 +20,22 @@ PURE = [
     "kiosk.interaction.one_euro",
     "kiosk.interaction.pointer",
     "kiosk.interaction.active_hand",
+    "kiosk.interaction.activity",
+    "kiosk.interaction.dwell",
+    "kiosk.interaction.magnetism",
+    "kiosk.interaction.gesture_actions",
     "kiosk.shop.catalog",
     "kiosk.shop.cart",
     "kiosk.shop.machine",
     "kiosk.ui.layout",
+    "kiosk.ui.theme",
+    "kiosk.ui.hud",
+    "kiosk.ui.sounds",
     "kiosk.store.orders",
     "kiosk.events",
     "kiosk.vision.demo",
 ]
-NEEDS_HEAVY = ["kiosk.vision.tracker", "kiosk.ui.renderer"]
+NEEDS_HEAVY = ["kiosk.vision.tracker", "kiosk.ui.renderer", "kiosk.ui.overlay"]
 HEAVY = ("pygame", "cv2", "mediapipe")
 
 BLOCK = 'import sys\nsys.modules["pygame"] = sys.modules["cv2"] = sys.modules["mediapipe"] = None\n'

@@ -1,21 +1,28 @@
 """The kiosk's screens and cart as one explicit state machine. Pure: time is an argument.
 
-Screens never create screens: a click on a target becomes an `Intent`, and
-`TRANSITIONS` (plain data, printed in the README by `python main.py transitions`)
-decides where it leads. An intent that has no row for the current screen is ignored,
-so a stale click cannot do anything unexpected.
+Screens never create screens: a click on a target (or a held gesture, or a dwell)
+becomes an `Intent`, and `TRANSITIONS` (plain data, printed in the README by
+`python main.py transitions`) decides where it leads. An intent that has no row for
+the current screen is ignored, so a stale click cannot do anything unexpected. A row
+can still refuse an intent whose precondition fails (Checkout with an empty cart, OK
+on a PIN of three digits): the kiosk then stays where it is and says why.
 
-Storing an order is an effect: on Confirm the machine returns `PlaceOrder` and waits
-in CONFIRM until the app reports `ORDER_STORED` (-> RECEIPT) or `ORDER_FAILED` (stay,
-cart intact), so an order is never lost and the receipt never shows an unsaved order.
+Paying: Confirm on the order summary opens the PIN pad (a simulated card payment);
+OK with four digits returns to the summary, which shows "Saving your order…" while
+the app stores it. Storing an order is an effect: the machine returns `PlaceOrder`
+and waits in CONFIRM until the app reports `ORDER_STORED` (-> RECEIPT) or
+`ORDER_FAILED` (stay, cart intact), so an order is never lost and the receipt never
+shows an unsaved order. The PIN is never kept: it is cleared whenever the PIN pad is
+left, and no order or log line carries it.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from kiosk.shop.cart import Cart, Order
+from kiosk.shop.cart import MAX_QTY_PER_LINE, Cart, Order
 from kiosk.shop.catalog import Catalog
 
 
@@ -23,8 +30,15 @@ class Screen(Enum):
     ATTRACT = "attract"
     SHOPPING = "shopping"
     CART = "cart"
+    QUANTITY = "quantity"
+    """The keypad, typing a quantity for one cart line."""
     CONFIRM = "confirm"
+    PIN = "pin"
+    """The keypad, typing the 4-digit PIN of the simulated card payment."""
     RECEIPT = "receipt"
+
+
+KEYPAD_SCREENS = (Screen.QUANTITY, Screen.PIN)
 
 
 class Act(Enum):
@@ -33,6 +47,8 @@ class Act(Enum):
     INC = "inc"
     DEC = "dec"
     REMOVE = "remove"
+    QTY = "qty"
+    """Open the keypad for a cart line's quantity (arg: item id)."""
     OPEN_CART = "cart"
     BACK = "back"
     CHECKOUT = "checkout"
@@ -40,6 +56,14 @@ class Act(Enum):
     DONE = "done"
     PAGE_PREV = "page-prev"
     PAGE_NEXT = "page-next"
+    SCROLL = "scroll"
+    """Move the list by whole rows (arg: signed int, e.g. "2" or "-1"); from the grab gesture."""
+    DIGIT = "key"
+    """A keypad key (arg: "0".."9")."""
+    ERASE = "erase"
+    """Erase the keypad's last digit."""
+    ENTER = "enter"
+    """The keypad's OK."""
     ORDER_STORED = "order-stored"
     ORDER_FAILED = "order-failed"
     TIMEOUT = "timeout"
@@ -57,6 +81,7 @@ TRANSITIONS: dict[tuple[Screen, Act], Screen] = {
     (S.SHOPPING, A.ADD): S.SHOPPING,
     (S.SHOPPING, A.PAGE_PREV): S.SHOPPING,
     (S.SHOPPING, A.PAGE_NEXT): S.SHOPPING,
+    (S.SHOPPING, A.SCROLL): S.SHOPPING,
     (S.SHOPPING, A.OPEN_CART): S.CART,
     (S.SHOPPING, A.CHECKOUT): S.CONFIRM,
     (S.CART, A.INC): S.CART,
@@ -64,30 +89,49 @@ TRANSITIONS: dict[tuple[Screen, Act], Screen] = {
     (S.CART, A.REMOVE): S.CART,
     (S.CART, A.PAGE_PREV): S.CART,
     (S.CART, A.PAGE_NEXT): S.CART,
+    (S.CART, A.SCROLL): S.CART,
+    (S.CART, A.QTY): S.QUANTITY,
     (S.CART, A.BACK): S.SHOPPING,
     (S.CART, A.CHECKOUT): S.CONFIRM,
+    (S.QUANTITY, A.DIGIT): S.QUANTITY,
+    (S.QUANTITY, A.ERASE): S.QUANTITY,
+    (S.QUANTITY, A.ENTER): S.CART,  # sets the quantity (0 removes the line)
+    (S.QUANTITY, A.BACK): S.CART,  # cancel: the quantity stays as it was
     (S.CONFIRM, A.BACK): S.CART,
-    (S.CONFIRM, A.CONFIRM): S.CONFIRM,  # waits for the store: see ORDER_STORED
+    (S.CONFIRM, A.CONFIRM): S.PIN,
+    (S.PIN, A.DIGIT): S.PIN,
+    (S.PIN, A.ERASE): S.PIN,
+    (S.PIN, A.ENTER): S.CONFIRM,  # paid: places the order and waits for the store (see ORDER_STORED)
+    (S.PIN, A.BACK): S.CONFIRM,  # cancel the payment
     (S.CONFIRM, A.ORDER_STORED): S.RECEIPT,
     (S.CONFIRM, A.ORDER_FAILED): S.CONFIRM,
     (S.RECEIPT, A.DONE): S.ATTRACT,
     (S.SHOPPING, A.TIMEOUT): S.ATTRACT,
     (S.CART, A.TIMEOUT): S.ATTRACT,
+    (S.QUANTITY, A.TIMEOUT): S.ATTRACT,
     (S.CONFIRM, A.TIMEOUT): S.ATTRACT,
+    (S.PIN, A.TIMEOUT): S.ATTRACT,
     (S.RECEIPT, A.TIMEOUT): S.ATTRACT,
 }
 """(screen, act) -> next screen. Anything not listed is ignored."""
 
-TARGET_ACTS = {a.value: a for a in (A.START, A.ADD, A.INC, A.DEC, A.REMOVE, A.OPEN_CART, A.BACK,
-                                    A.CHECKOUT, A.CONFIRM, A.DONE, A.PAGE_PREV, A.PAGE_NEXT)}
+TARGET_ACTS = {a.value: a for a in (A.START, A.ADD, A.INC, A.DEC, A.REMOVE, A.QTY, A.OPEN_CART, A.BACK,
+                                    A.CHECKOUT, A.CONFIRM, A.DONE, A.PAGE_PREV, A.PAGE_NEXT, A.DIGIT,
+                                    A.ERASE, A.ENTER)}
+"""Acts a click target can ask for (SCROLL comes from the grab gesture, the rest from the app)."""
+
+PIN_LENGTH = 4
+QTY_DIGITS = len(str(MAX_QTY_PER_LINE))
 
 
 def intent_for_target(target_id: str | None) -> Intent | None:
-    """'add:apple' -> Intent(ADD, 'apple'); 'checkout' -> Intent(CHECKOUT); unknown -> None."""
+    """'add:apple' -> Intent(ADD, 'apple'); 'checkout' -> Intent(CHECKOUT); 'key:7' -> Intent(DIGIT, '7'); unknown -> None."""
     if not target_id:
         return None
     name, _, arg = target_id.partition(":")
     act = TARGET_ACTS.get(name)
+    if act is A.DIGIT and not (len(arg) == 1 and arg.isdigit()):
+        return None
     return Intent(act, arg or None) if act else None
 
 
@@ -98,17 +142,21 @@ class KioskTimings:
     start_hold: float = 0.5
     """A hand in view this long on the attract screen starts a session."""
     inactivity_warn: float = 30.0
-    """No hand and no click this long: the 'are you still there?' warning appears."""
+    """No hand movement and no click this long: the 'are you still there?' countdown appears."""
     inactivity_reset: float = 45.0
-    """No hand and no click this long: the cart is cleared and the attract screen returns."""
+    """No hand movement and no click this long: the cart is cleared and the attract screen returns."""
     receipt_seconds: float = 8.0
     """The receipt stays this long, then the kiosk returns to the attract screen."""
+    toast_seconds: float = 2.0
+    """A note such as "Added: Apple ×1" shows this long."""
 
     def __post_init__(self) -> None:
         if not 0 < self.inactivity_warn < self.inactivity_reset:
             raise ValueError("need 0 < inactivity_warn < inactivity_reset")
         if self.start_hold < 0 or self.receipt_seconds <= 0:
             raise ValueError("start_hold must be >= 0 and receipt_seconds > 0")
+        if not 0 < self.toast_seconds <= 30:
+            raise ValueError("toast_seconds must be within (0, 30]")
 
 
 @dataclass(frozen=True)
@@ -126,20 +174,33 @@ class Receipt:
 
 
 @dataclass(frozen=True)
+class Toast:
+    """A short note for the shopper. serial changes with every new toast, even one with the same text."""
+
+    text: str
+    serial: int
+
+
+@dataclass(frozen=True)
 class View:
     """A snapshot of everything the layout and the renderer need."""
 
     screen: Screen
     cart: Cart
-    page: int
-    """Catalog page shown on the shopping screen, from 0."""
+    first: int
+    """Index of the first catalog item shown on the shopping screen."""
     placing: bool
     receipt: Receipt | None
-    warning_left: float | None
-    """Seconds until the inactivity reset while the warning shows, else None."""
+    warning_left: int | None
+    """Whole seconds (rounded up) until the inactivity reset while the warning shows, else None."""
     message: str | None
-    cart_page: int = 0
-    """Page of cart lines shown on the cart screen, from 0."""
+    cart_first: int = 0
+    """Index of the first cart line shown on the cart screen."""
+    entry: str = ""
+    """Digits typed on the keypad (the PIN's are drawn as dots, never as text)."""
+    entry_item: str | None = None
+    """Item id whose quantity the keypad sets (QUANTITY screen)."""
+    toast: Toast | None = None
 
 
 class Kiosk:
@@ -149,28 +210,39 @@ class Kiosk:
         self.catalog = catalog
         self.timings = timings
         self.new_uid = new_uid
-        self.page_size = page_size
+        self.page_size = max(1, page_size)
+        """Rows one page of a list shows (the layout's count at the screen's size)."""
         self.screen = Screen.ATTRACT
         self.cart = Cart()
-        self.page = 0
-        self.cart_page = 0
+        self.first = 0
+        self.cart_first = 0
         self.order_uid: str | None = None
         self.placing = False
         self.receipt: Receipt | None = None
         self.message: str | None = None
+        self.entry = ""
+        self.entry_item: str | None = None
+        self._toast: tuple[Toast, float] | None = None  # and when it ends, s
+        self._toasts = 0
         self._entered = 0.0
         self._activity = 0.0
         self._hand_since: float | None = None
         self._now = 0.0
 
-    @property
-    def pages(self) -> int:
-        """Pages of the catalog."""
-        return max(1, -(-len(self.catalog.items) // self.page_size))
+    def _max_first(self, rows: int) -> int:
+        return max(0, rows - self.page_size)
 
-    @property
-    def cart_pages(self) -> int:
-        return max(1, -(-len(self.cart.lines) // self.page_size))
+    def start_progress(self, now: float) -> float | None:
+        """0..1 of the hand hold that starts a session, on the attract screen while a hand is in view."""
+        if self.screen is not S.ATTRACT or self._hand_since is None:
+            return None
+        if self.timings.start_hold <= 0:
+            return 1.0
+        return min(1.0, max(0.0, (now - self._hand_since) / self.timings.start_hold))
+
+    def accepts(self, act: Act) -> bool:
+        """Whether the current screen has a row for `act` (a gesture is only offered where it does something)."""
+        return (self.screen, act) in TRANSITIONS
 
     def handle(self, intent: Intent, now: float) -> list[PlaceOrder]:
         """Apply one intent at time `now` (s). Returns the effects the app must carry out."""
@@ -184,47 +256,99 @@ class Kiosk:
         effects: list[PlaceOrder] = []
         act, arg = intent.act, intent.arg
         item = self.catalog.get(arg) if arg else None
+        message: str | None = None
         if act in (A.ADD, A.INC) and item:
             self.cart = self.cart.add(item)
+            if act is A.ADD:
+                self._show(f"Added: {item.name} ×{self.cart.qty(item.id)}", now)
         elif act == A.DEC and item:
             self.cart = self.cart.set_qty(item, self.cart.qty(item.id) - 1)
         elif act == A.REMOVE and arg:
+            if item and self.cart.qty(item.id):
+                self._show(f"Removed: {item.name}", now)
             self.cart = self.cart.remove(arg)
-        elif act in (A.PAGE_NEXT, A.PAGE_PREV):
-            step = 1 if act == A.PAGE_NEXT else -1
-            if self.screen == S.CART:
-                self.cart_page += step
+        elif act == A.QTY:
+            if not (item and self.cart.qty(item.id)):
+                return []
+            self.entry, self.entry_item = "", item.id
+        elif act in (A.PAGE_NEXT, A.PAGE_PREV, A.SCROLL):
+            if act == A.SCROLL:
+                try:
+                    step = int(arg or "0")
+                except ValueError:
+                    return []
             else:
-                self.page = min(max(self.page + step, 0), self.pages - 1)
+                step = self.page_size if act == A.PAGE_NEXT else -self.page_size
+            if self.screen == S.CART:
+                self.cart_first += step
+            else:
+                self.first = min(max(self.first + step, 0), self._max_first(len(self.catalog.items)))
+        elif act == A.DIGIT:
+            limit = PIN_LENGTH if self.screen == S.PIN else QTY_DIGITS
+            if not (arg and len(arg) == 1 and arg.isdigit()):
+                return []
+            if len(self.entry) >= limit:
+                message = f"{limit} digits at most" if self.screen == S.QUANTITY else "The PIN has 4 digits"
+            else:
+                self.entry += arg
+        elif act == A.ERASE:
+            if self.entry:
+                self.entry = self.entry[:-1]
+            else:
+                message = "Nothing to erase"
+        elif act == A.ENTER:
+            if self.screen == S.QUANTITY:
+                if not self.entry:
+                    self.message = "Type a quantity first"
+                    return []
+                line_item = self.catalog.get(self.entry_item or "")
+                if line_item is not None:
+                    qty = int(self.entry)
+                    self.cart = self.cart.set_qty(line_item, qty)
+                    self._show(f"{line_item.name} ×{min(qty, MAX_QTY_PER_LINE)}" if qty > 0
+                               else f"Removed: {line_item.name}", now)
+            else:  # PIN: the simulated card accepts any four digits
+                if len(self.entry) != PIN_LENGTH:
+                    self.message = "Enter all 4 digits of your PIN" if self.entry else "Enter your PIN first"
+                    return []
+                if self.cart.is_empty or self.order_uid is None:
+                    return []
+                self.placing = True
+                effects.append(PlaceOrder(Order.from_cart(self.order_uid, self.cart, self.catalog)))
         elif act == A.CHECKOUT:
             if self.cart.is_empty:
                 return []
             self.order_uid = self.new_uid()
         elif act == A.CONFIRM:
-            if self.placing or self.cart.is_empty or self.order_uid is None:
+            if self.cart.is_empty or self.order_uid is None:
                 return []
-            self.placing = True
-            self.message = None
-            effects.append(PlaceOrder(Order.from_cart(self.order_uid, self.cart, self.catalog)))
         elif act == A.ORDER_STORED:
             self.receipt = Receipt(arg or "?", self.cart.total_cents, self.cart.count)
             self.cart, self.placing, self.order_uid = Cart(), False, None
         elif act == A.ORDER_FAILED:
             self.placing = False
-            self.message = "Could not save the order. Please try again."
+            message = "Could not save the order. Please try again."
         elif act in (A.TIMEOUT, A.DONE):
             self._reset()
         elif act == A.BACK and self.screen == S.CONFIRM:
             self.order_uid = None
-        self.cart_page = min(max(self.cart_page, 0), self.cart_pages - 1)  # removing lines can empty a page
+        # removing lines can leave the cart list scrolled past its end
+        self.cart_first = min(max(self.cart_first, 0), self._max_first(len(self.cart.lines)))
         self._go(nxt, now)
+        self.message = message
         return effects
 
-    def tick(self, now: float, hand_present: bool) -> list[PlaceOrder]:
-        """Advance time to `now` (s): start on a held hand, run the inactivity and receipt timers."""
+    def tick(self, now: float, hand_present: bool, active: bool | None = None) -> list[PlaceOrder]:
+        """Advance time to `now` (s): start on a held hand, run the inactivity and receipt timers.
+
+        active: the shopper did something this frame (the hand moved); defaults to
+        hand_present. Only activity holds off the inactivity countdown, so a hand left
+        still in view does not keep a session open forever.
+        """
         self._now = now
-        if hand_present:
+        if hand_present if active is None else active:
             self._activity = now
+        if hand_present:
             if self._hand_since is None:
                 self._hand_since = now
         else:
@@ -241,19 +365,29 @@ class Kiosk:
 
     def view(self) -> View:
         warning_left = None
-        if self.screen in (S.SHOPPING, S.CART, S.CONFIRM) and not self.placing:
+        if self.screen not in (S.ATTRACT, S.RECEIPT) and not self.placing:
             idle = self._now - self._activity
             if idle >= self.timings.inactivity_warn:
-                warning_left = max(0.0, self.timings.inactivity_reset - idle)
-        return View(self.screen, self.cart, self.page, self.placing, self.receipt, warning_left, self.message,
-                    self.cart_page)
+                warning_left = max(0, math.ceil(self.timings.inactivity_reset - idle - 1e-9))
+        toast = None
+        if self._toast is not None and self._now < self._toast[1]:
+            toast = self._toast[0]
+        entry_item = self.entry_item if self.screen == S.QUANTITY else None
+        return View(self.screen, self.cart, self.first, self.placing, self.receipt, warning_left, self.message,
+                    self.cart_first, self.entry, entry_item, toast)
+
+    def _show(self, text: str, now: float) -> None:
+        self._toasts += 1
+        self._toast = (Toast(text, self._toasts), now + self.timings.toast_seconds)
 
     def _go(self, screen: Screen, now: float) -> None:
         if screen != self.screen:
             self.screen, self._entered = screen, now
-            if screen != S.CONFIRM:
-                self.message = None
+            self.entry = ""  # a keypad starts empty, and the PIN never outlives its screen
+            if screen != S.QUANTITY:
+                self.entry_item = None
 
     def _reset(self) -> None:
-        self.cart, self.page, self.cart_page, self.placing, self.order_uid, self.message = Cart(), 0, 0, False, None, None
+        self.cart, self.first, self.cart_first, self.placing, self.order_uid = Cart(), 0, 0, False, None
+        self.entry, self.entry_item, self._toast = "", None, None
         self._hand_since = None

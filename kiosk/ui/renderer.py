@@ -1,125 +1,164 @@
-"""Draws one frame of the kiosk on a pygame Surface: feed, hands, panel, buttons, cursor.
+"""Draws one frame of the kiosk on a pygame Surface: picture, hands, panel, buttons, cursor, overlays.
 
 The renderer decides nothing: it draws the `Layout` it is given (the same one the app
-hit-tests against) plus the pointer state. Anything expensive (text, the panel's
-translucent background) is rendered once and cached; per frame it converts the camera
-image once (cv2.resize straight to screen size, then one blit).
+hit-tests against) plus the per-frame `Hud`. Its look comes from the `Theme` (loaded
+from assets/theme.toml). Anything expensive is made once and cached: text, the panel's
+translucent background, the attract icons, the scaled camera picture (one resize and
+one copy per camera frame, reused by redraws). Animations (the attract screen, the
+click pulse, toasts, the receipt's confetti) are a few primitives per frame, driven
+by `hud.now`.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
 import pygame
 
-from kiosk.interaction.pointer import PointerState
 from kiosk.types import HAND_CONNECTIONS, Hand
-from kiosk.ui.layout import Button, Layout, Picture, Rect, Text
+from kiosk.ui.hud import GESTURE_NAMES, STEP_SECONDS, DebugInfo, Hud, attract_frames
+from kiosk.ui.layout import Button, Field, Instruction, Layout, Modal, Picture, Rect, Scrollbar, Text, picture_rect
+from kiosk.ui.theme import THEME, Color, Theme
 
-Color = tuple[int, int, int]
+__all__ = ["PygameRenderer", "Theme", "THEME"]
 
-
-@dataclass(frozen=True)
-class Theme:
-    background: Color = (24, 28, 36)
-    panel: tuple[int, int, int, int] = (250, 250, 252, 222)
-    """RGBA: the panel floats over the feed, translucent."""
-    text: Color = (22, 26, 34)
-    muted: Color = (96, 104, 118)
-    warning: Color = (190, 60, 20)
-    on_dark: Color = (255, 255, 255)
-    primary: Color = (18, 120, 96)
-    secondary: Color = (214, 220, 230)
-    outline: Color = (150, 158, 172)
-    danger: Color = (200, 64, 64)
-    disabled: Color = (200, 204, 210)
-    hover_border: Color = (255, 176, 0)
-    cursor: Color = (255, 176, 0)
-    hand: Color = (80, 230, 160)
-    hand_dimmed: Color = (150, 150, 150)
-    radius: float = 0.012
-    """Corner radius, fraction of the screen height."""
-
-
-THEME = Theme()
+PULSE_SECONDS = 0.35
+TOAST_IN = 0.18
+CONFETTI_SECONDS = 3.5
+ICON_FRAMES = 48
 
 
 class PygameRenderer:
-    def __init__(self, surface: pygame.Surface, theme: Theme = THEME):
+    def __init__(self, surface: pygame.Surface, theme: Theme = THEME,
+                 region: tuple[float, float, float, float] = (0.2, 0.15, 0.8, 0.75)):
+        """region: the pointer's active region (normalised): the picture is placed so it stays in view."""
         pygame.font.init()
         self.surface = surface
         self.theme = theme
+        self.region = region
         self._fonts: dict[int, pygame.font.Font] = {}
         self._texts: dict[tuple[str, int, Color], pygame.Surface] = {}
         self._fits: dict[tuple[str, int, int], int] = {}
         self._pictures: dict[tuple[object, int, int], pygame.Surface | None] = {}
         self._panel: tuple[Rect, pygame.Surface] | None = None
-        self._feed_map: tuple[tuple[int, int], tuple[float, float, float]] | None = None
+        self._pic: Rect | None = None  # where the camera picture goes, screen px
+        self._pic_key: tuple | None = None
         self._feed_image: np.ndarray | None = None
         self._feed: pygame.Surface | None = None
+        self._icons: dict[tuple[str, int], tuple[np.ndarray, pygame.Surface]] = {}
+        self._toast: tuple[object, float] | None = None  # the toast Text shown, and since when
+        self._confetti: np.ndarray | None = None
+
+    def set_surface(self, surface: pygame.Surface) -> None:
+        """Draw on another surface from now on (the display after leaving or entering fullscreen)."""
+        self.surface = surface
+        self._feed_image = self._feed = None
+        self._pic_key = None
 
     # -- public -------------------------------------------------------------------------
-    def draw(self, image: np.ndarray | None, hands: Sequence[Hand], active: int | None, layout: Layout,
-             pointer: PointerState, notes: Sequence[str] = (), hint: str | None = None) -> None:
-        """image: mirrored BGR frame (or None). notes: small lines top-left. hint: a big line at the bottom."""
-        self._draw_feed(image)
+    def draw(self, image: np.ndarray | None, hands: Sequence[Hand], active: int | None, layout: Layout, hud: Hud,
+             notes: Sequence[str] = (), hint: str | None = None, debug: DebugInfo | None = None) -> None:
+        """image: mirrored BGR frame (or None). notes: small lines top-left. hint: a big line in the free area."""
+        self._draw_feed(image, layout)
         self._draw_panel(layout.panel)
+        if layout.badge is not None:  # under the texts, so the receipt stays readable while it falls
+            self._draw_confetti(hud.now - hud.screen_since)
+        for step in layout.instructions:
+            self._draw_instruction(step, layout.instructions, hud.now)
         if image is not None:  # over the panel, under the buttons: visible, never hiding a label
             for k, hand in enumerate(hands):
                 self._draw_hand(hand, k == active)
-        hovered = layout.hit(pointer.cursor)
+        hovered = layout.hit(hud.cursor)
         for button in layout.buttons:
-            self._draw_button(button, hovered is button, pointer.pressed)
+            self._draw_button(button, hovered is button, hud.pressed)
+        for field in layout.fields:
+            self._draw_field(field)
+        for bar in layout.scrollbars:
+            self._draw_scrollbar(bar, hud.grabbing)
+        toast = None
         for text in layout.texts:
-            self._draw_text(text)
+            if text.style == "toast":
+                toast = text
+            else:
+                self._draw_text(text)
         for picture in layout.pictures:
             self._draw_picture(picture)
+        if layout.badge is not None:
+            self._draw_badge(layout.badge, hud)
         h = self.surface.get_height()
+        fa = layout.feed_area or Rect(0, 0, *self.surface.get_size())
         for n, note in enumerate(notes):
-            self._blit_text(note, round(0.03 * h), self.theme.on_dark, (round(0.02 * h), round(0.02 * h + n * 0.04 * h)),
-                            "left", shadow=True)
+            self._blit_text(note, round(0.03 * h), self.theme.colors.on_dark,
+                            (fa.x + round(0.02 * h), fa.y + round(0.02 * h + n * 0.04 * h)), "left", shadow=True)
         if hint:
-            self._blit_text(hint, round(0.05 * h), self.theme.on_dark,
-                            (layout.panel.x // 2 or self.surface.get_width() // 2, round(0.9 * h)), "center", shadow=True)
-        if pointer.cursor is not None:
-            self._draw_cursor(pointer)
+            self._blit_text(hint, self._fitting_size(hint, round(0.05 * h), fa.w - round(0.04 * h)),
+                            self.theme.colors.on_dark, (fa.x + fa.w // 2, fa.y + round(0.9 * fa.h)), "center",
+                            shadow=True)
+        self._draw_toast(toast, hud.now)
+        if layout.modal is not None:
+            self._draw_modal(layout.modal)
+        if debug is not None:
+            from kiosk.ui.overlay import draw_debug
+
+            draw_debug(self, debug, hands, active)
+        if hud.cursor is not None:
+            self._draw_cursor(hud)
 
     def feed_to_screen(self, x: float, y: float) -> tuple[int, int]:
-        """Normalised point of the (mirrored) feed -> screen px, under the cover scaling in use."""
-        if self._feed_map is None:
+        """Normalised point of the (mirrored) picture -> screen px, as it is placed now."""
+        if self._pic is None:
             w, h = self.surface.get_size()
             return round(x * w), round(y * h)
-        (fw, fh), (scale, ox, oy) = self._feed_map
-        return round(x * fw * scale - ox), round(y * fh * scale - oy)
+        p = self._pic
+        return round(p.x + x * p.w), round(p.y + y * p.h)
 
-    # -- pieces ---------------------------------------------------------------------------
-    def _draw_feed(self, image: np.ndarray | None) -> None:
+    # -- the camera picture ---------------------------------------------------------------
+    def _place(self, image: np.ndarray, layout: Layout) -> None:
+        size = self.surface.get_size()
+        fh, fw = image.shape[:2]
+        key = ((fw, fh), size, layout.feed_area)
+        if key != self._pic_key:
+            self._pic_key = key
+            self._pic = picture_rect((fw, fh), size, layout.feed_area or Rect(0, 0, *size), self.region)
+            self._feed_image = None
+
+    def _draw_feed(self, image: np.ndarray | None, layout: Layout) -> None:
         if image is None:
-            self.surface.fill(self.theme.background)
+            self.surface.fill(self.theme.colors.background)
             return
+        self._place(image, layout)
         if image is not self._feed_image:  # a new camera frame: scale it once, redraws reuse it
             self._feed_image, self._feed = image, self._scaled_feed(image)
         self.surface.blit(self._feed, (0, 0))
 
     def _scaled_feed(self, image: np.ndarray) -> pygame.Surface:
-        """The frame scaled to cover the screen (cropping the overflow), as a Surface: one resize, one copy."""
+        """The frame as placed on screen, screen-sized: one crop, one resize, one copy.
+
+        Where the picture does not reach (behind the panel) its edge pixels are repeated,
+        so the translucent panel looks the same all across and no seam shows around it.
+        """
+        pic = self._pic
         sw, sh = self.surface.get_size()
         fh, fw = image.shape[:2]
-        scale = max(sw / fw, sh / fh)
-        cw, ch = sw / scale, sh / scale
-        x0, y0 = (fw - cw) / 2, (fh - ch) / 2
-        self._feed_map = ((fw, fh), (scale, x0 * scale, y0 * scale))
-        crop = image[int(y0):int(y0 + ch), int(x0):int(x0 + cw)]
-        interp = cv2.INTER_LINEAR if scale > 1 else cv2.INTER_AREA
-        scaled = cv2.resize(crop, (sw, sh), interpolation=interp)
+        x0, y0 = max(pic.x, 0), max(pic.y, 0)
+        x1, y1 = min(pic.x + pic.w, sw), min(pic.y + pic.h, sh)
+        cx0, cx1 = (x0 - pic.x) * fw / pic.w, (x1 - pic.x) * fw / pic.w
+        cy0, cy1 = (y0 - pic.y) * fh / pic.h, (y1 - pic.y) * fh / pic.h
+        crop = image[int(cy0):max(int(math.ceil(cy1)), int(cy0) + 1), int(cx0):max(int(math.ceil(cx1)), int(cx0) + 1)]
+        w, h = max(1, x1 - x0), max(1, y1 - y0)
+        interp = cv2.INTER_LINEAR if pic.w > fw else cv2.INTER_AREA
+        scaled = cv2.resize(crop, (w, h), interpolation=interp)
+        if (w, h) != (sw, sh):
+            scaled = cv2.copyMakeBorder(scaled, y0, max(0, sh - y0 - h), x0, max(0, sw - x0 - w), cv2.BORDER_REPLICATE)
         feed = pygame.image.frombuffer(scaled.data, (sw, sh), "BGR")
         # Converted to the display's pixel format once, so every redraw of it is a plain copy.
         return feed.convert() if pygame.display.get_surface() is not None else feed.copy()
 
     def _draw_hand(self, hand: Hand, active: bool) -> None:
-        color = self.theme.hand if active else self.theme.hand_dimmed
+        c = self.theme.colors
+        color = c.hand if active else c.hand_dimmed
         pts = [self.feed_to_screen(float(x), float(y)) for x, y, _ in hand.landmarks]
         width = max(2, self.surface.get_height() // 300) if active else 1
         for a, b in HAND_CONNECTIONS:
@@ -127,57 +166,113 @@ class PygameRenderer:
         for p in pts:
             pygame.draw.circle(self.surface, color, p, width + 2)
 
+    # -- panel and its contents -----------------------------------------------------------
     def _draw_panel(self, rect: Rect) -> None:
         if self._panel is None or self._panel[0] != rect:
             panel = pygame.Surface((rect.w, rect.h), pygame.SRCALPHA)
-            pygame.draw.rect(panel, self.theme.panel, panel.get_rect(), border_radius=self._radius() * 2)
+            pygame.draw.rect(panel, self.theme.colors.panel, panel.get_rect(), border_radius=self._radius() * 2)
             self._panel = (rect, panel)
         self.surface.blit(self._panel[1], (rect.x, rect.y))
 
-    def _draw_button(self, b: Button, hovered: bool, pressed: bool) -> None:
-        t = self.theme
-        fill = {"primary": t.primary, "danger": t.danger}.get(b.style, t.secondary)
+    def button_fill(self, b: Button) -> Color:
+        """The resting fill of a button (the probe-pixel tests use this)."""
+        c = self.theme.colors
         if not b.enabled:
-            fill = t.disabled
-        elif hovered and pressed:
-            fill = tuple(max(0, c - 50) for c in fill)
-        elif hovered:
-            fill = tuple(min(255, c + 25) for c in fill)
+            return c.disabled
+        return {"primary": c.primary, "danger": c.danger, "quiet": c.field}.get(b.style, c.secondary)
+
+    def _draw_button(self, b: Button, hovered: bool, pressed: bool) -> None:
+        c = self.theme.colors
+        fill = self.button_fill(b)
+        if b.enabled and hovered and pressed:
+            fill = tuple(max(0, v - 50) for v in fill)
+        elif b.enabled and hovered:
+            fill = tuple(min(255, v + 25) for v in fill) if b.style not in ("quiet",) else c.highlight
         r = pygame.Rect(b.rect.x, b.rect.y, b.rect.w, b.rect.h)
         pygame.draw.rect(self.surface, fill, r, border_radius=self._radius())
-        if b.style == "secondary":  # light on a light panel: an outline keeps the target visible
-            pygame.draw.rect(self.surface, t.outline, r, width=2, border_radius=self._radius())
+        if b.style in ("secondary", "quiet"):  # light on a light panel: an outline keeps the target visible
+            pygame.draw.rect(self.surface, c.outline, r, width=2, border_radius=self._radius())
         if hovered and b.enabled:
-            pygame.draw.rect(self.surface, t.hover_border, r.inflate(6, 6), width=max(3, r.h // 20),
+            pygame.draw.rect(self.surface, c.hover_border, r.inflate(6, 6), width=max(3, r.h // 20),
                              border_radius=self._radius() + 3)
         dark_fill = b.style in ("primary", "danger") and b.enabled
-        color = t.on_dark if dark_fill else (t.muted if not b.enabled else t.text)
-        glyph = len(b.text) == 1  # "+", "−", "×" read better big
-        self._blit_text(b.text, round(b.rect.h * (0.7 if glyph else 0.42)), color, r.center, "center")
+        color = c.on_dark if dark_fill else (c.muted if not b.enabled else c.text)
+        scale = 0.7 if len(b.text) == 1 and not b.text.isdigit() else 0.55 if len(b.text) <= 2 else 0.42
+        size = self._fitting_size(b.text, round(b.rect.h * scale), b.rect.w - b.rect.h // 4)
+        self._blit_text(b.text, size, color, r.center, "center")
 
     def _draw_text(self, text: Text) -> None:
-        color = {"muted": self.theme.muted, "warning": self.theme.warning}.get(text.style, self.theme.text)
+        c = self.theme.colors
+        color = {"muted": c.muted, "warning": c.warning}.get(text.style, c.text)
         size = self._fitting_size(text.text, text.size, text.max_width)
         if text.style == "warning":
             surf = self._render(text.text, size, color)
-            box = surf.get_rect()
-            box.midleft = (text.x, text.y) if text.align == "left" else box.midleft
-            if text.align == "center":
-                box.center = (text.x, text.y)
-            pygame.draw.rect(self.surface, (255, 244, 214), box.inflate(size, size // 2),
-                             border_radius=self._radius())
+            box = self._anchored(surf.get_rect(), (text.x, text.y), text.align)
+            pygame.draw.rect(self.surface, c.warning_box, box.inflate(size, size // 2), border_radius=self._radius())
         self._blit_text(text.text, size, color, (text.x, text.y), text.align)
 
-    def _fitting_size(self, text: str, size: int, max_width: int | None) -> int:
-        """The font size (px) at which `text` fits max_width; measured once per text, then cached."""
-        if max_width is None:
-            return size
-        key = (text, size, max_width)
-        fitted = self._fits.get(key)
-        if fitted is None:
-            width = self._font(size).size(text)[0]
-            fitted = self._fits[key] = size if width <= max_width else max(8, size * max_width // width)
-        return fitted
+    def _draw_field(self, f: Field) -> None:
+        c = self.theme.colors
+        r = pygame.Rect(f.rect.x, f.rect.y, f.rect.w, f.rect.h)
+        pygame.draw.rect(self.surface, c.field, r, border_radius=self._radius())
+        pygame.draw.rect(self.surface, c.outline, r, width=2, border_radius=self._radius())
+        if not f.entry:  # an empty field says so
+            size = self._fitting_size(f.placeholder, round(f.size * 0.6), r.w - f.size)
+            self._blit_text(f.placeholder, size, c.muted, r.center, "center")
+            return
+        if f.secret:  # one dot per digit typed, hollow slots for the rest: the digits themselves never show
+            radius = max(4, r.h // 7)
+            pitch = radius * 4
+            x = r.centerx - pitch * (f.length - 1) // 2
+            for n in range(f.length):
+                centre = (x + n * pitch, r.centery)
+                if n < len(f.entry):
+                    pygame.draw.circle(self.surface, c.text, centre, radius)
+                else:
+                    pygame.draw.circle(self.surface, c.outline, centre, radius, width=max(2, radius // 4))
+            return
+        self._blit_text(f.entry, f.size, c.text, r.center, "center")
+
+    def _draw_scrollbar(self, bar: Scrollbar, grabbing: bool) -> None:
+        c = self.theme.colors
+        t, th = bar.track, bar.thumb
+        pygame.draw.rect(self.surface, c.secondary, pygame.Rect(t.x, t.y, t.w, t.h), border_radius=t.w // 2)
+        pygame.draw.rect(self.surface, c.gesture if grabbing else c.muted, pygame.Rect(th.x, th.y, th.w, th.h),
+                         border_radius=th.w // 2)
+
+    def _draw_instruction(self, step: Instruction, steps: Sequence[Instruction], now: float) -> None:
+        c = self.theme.colors
+        current = steps[int(now // STEP_SECONDS) % len(steps)] is step
+        r = pygame.Rect(step.rect.x, step.rect.y, step.rect.w, step.rect.h)
+        if current:
+            pygame.draw.rect(self.surface, c.highlight, r, border_radius=self._radius())
+        frames, still = self._icon(step.kind, step.icon.w)
+        if current:  # the current step's hand moves: one frame of its loop, drawn as lines
+            k = int((now % STEP_SECONDS) / STEP_SECONDS * len(frames)) % len(frames)
+            self._draw_icon_hand(frames[k], step.icon, c.primary)
+        else:
+            self.surface.blit(still, (step.icon.x, step.icon.y))
+        self._draw_text(step.title)
+        self._draw_text(step.detail)
+
+    def _icon(self, kind: str, side: int) -> tuple[np.ndarray, pygame.Surface]:
+        key = (kind, side)
+        if key not in self._icons:
+            frames = attract_frames(kind, ICON_FRAMES)
+            still = pygame.Surface((side, side), pygame.SRCALPHA)
+            self._draw_icon_hand(frames[ICON_FRAMES // 2 if kind == "ok" else 0], Rect(0, 0, side, side),
+                                 self.theme.colors.muted, still)
+            self._icons[key] = (frames, still)
+        return self._icons[key]
+
+    def _draw_icon_hand(self, pts: np.ndarray, box: Rect, color: Color, target: pygame.Surface | None = None) -> None:
+        target = target or self.surface
+        xy = [(box.x + float(x) * box.w, box.y + float(y) * box.h) for x, y in pts]
+        width = max(2, box.w // 28)
+        for a, b in HAND_CONNECTIONS:
+            pygame.draw.line(target, color, xy[a], xy[b], width)
+        for p in xy:
+            pygame.draw.circle(target, color, p, width)
 
     def _draw_picture(self, picture: Picture) -> None:
         """An item image, loaded and scaled once; an unreadable file is skipped (the name still shows)."""
@@ -194,25 +289,129 @@ class PygameRenderer:
         if image is not None:
             self.surface.blit(image, image.get_rect(center=picture.rect.center))
 
-    def _draw_cursor(self, pointer: PointerState) -> None:
+    def _draw_modal(self, modal: Modal) -> None:
+        c = self.theme.colors
+        r = pygame.Rect(modal.rect.x, modal.rect.y, modal.rect.w, modal.rect.h)
+        pygame.draw.rect(self.surface, c.warning_box, r, border_radius=self._radius() * 2)
+        pygame.draw.rect(self.surface, c.warning, r, width=max(3, r.h // 60), border_radius=self._radius() * 2)
+        for text in modal.texts:
+            size = self._fitting_size(text.text, text.size, text.max_width)
+            color = {"muted": c.muted, "warning": c.warning}.get(text.style, c.text)
+            self._blit_text(text.text, size, color, (text.x, text.y), text.align)
+
+    def _draw_toast(self, text: Text | None, now: float) -> None:
+        if text is None:
+            self._toast = None
+            return
+        if self._toast is None or self._toast[0] is not text:
+            self._toast = (text, now)
+        c = self.theme.colors
+        age = max(0.0, now - self._toast[1])
+        rise = round((1 - min(1.0, age / TOAST_IN)) ** 2 * text.size)  # slides up into place
+        size = self._fitting_size(text.text, text.size, text.max_width)
+        surf = self._render(text.text, size, c.on_dark)
+        box = surf.get_rect(center=(text.x, text.y + rise)).inflate(size * 2, size)
+        pygame.draw.rect(self.surface, c.toast, box, border_radius=box.h // 2)
+        self.surface.blit(surf, surf.get_rect(center=box.center))
+
+    def _draw_badge(self, badge: Rect, hud: Hud) -> None:
+        """The receipt's check mark: a disc that pops in, with a tick."""
+        c = self.theme.colors
+        grow = min(1.0, max(0.0, (hud.now - hud.screen_since) / 0.3))
+        pop = 1.0 + 0.15 * math.sin(math.pi * grow)
+        radius = max(4, round(badge.w / 2 * grow * pop))
+        cx, cy = badge.center
+        pygame.draw.circle(self.surface, c.primary, (cx, cy), radius)
+        if grow >= 1.0:
+            s = badge.w / 2
+            pts = [(cx - 0.45 * s, cy + 0.02 * s), (cx - 0.12 * s, cy + 0.35 * s), (cx + 0.48 * s, cy - 0.32 * s)]
+            pygame.draw.lines(self.surface, c.on_dark, False, pts, max(3, round(s / 6)))
+
+    def _draw_confetti(self, age: float) -> None:
+        """A few hundred falling scraps for the first seconds of the receipt: positions from arrays, no new surfaces."""
+        if age < 0 or age > CONFETTI_SECONDS:
+            return
+        w, h = self.surface.get_size()
+        if self._confetti is None:
+            rng = np.random.default_rng(7)
+            n = 160
+            self._confetti = np.stack([rng.uniform(0, 1, n), rng.uniform(-0.35, 0.0, n), rng.uniform(-0.08, 0.08, n),
+                                       rng.uniform(0.15, 0.45, n), rng.uniform(0, 2 * np.pi, n),
+                                       rng.integers(0, 1 << 16, n).astype(float)], axis=1)
+        x0, y0, vx, vy, phase, pick = self._confetti.T
+        x = (x0 + vx * age + 0.015 * np.sin(phase + age * 6)) * w
+        y = (y0 + vy * age + 0.12 * age * age) * h
+        side = max(3, h // 110)
+        palette = self.theme.colors.confetti
+        for n in np.nonzero((y > -side) & (y < h))[0]:
+            wide = side if math.sin(phase[n] + age * 9) > 0 else side // 2 + 1  # a turning scrap
+            self.surface.fill(palette[int(pick[n]) % len(palette)], (int(x[n]), int(y[n]), wide, side))
+
+    # -- the cursor -------------------------------------------------------------------------
+    def _draw_cursor(self, hud: Hud) -> None:
+        c = self.theme.colors
         h = self.surface.get_height()
-        x, y = round(pointer.cursor[0]), round(pointer.cursor[1])
-        r = max(8, round(0.028 * h))
-        c = self.theme.cursor
-        if pointer.pressed:
-            pygame.draw.circle(self.surface, c, (x, y), r)
+        x, y = round(hud.cursor[0]), round(hud.cursor[1])
+        r = max(8, round(self.theme.sizes.cursor * h))
+        ring = max(3, r // 6)
+        arc = max(4, r // 4)
+        if hud.clicked_at is not None and 0 <= hud.now - hud.clicked_at < PULSE_SECONDS:
+            s = (hud.now - hud.clicked_at) / PULSE_SECONDS  # a ring that grows and thins out
+            pygame.draw.circle(self.surface, c.cursor, (x, y), round(r * (1 + 1.3 * s)), width=max(1, round(arc * (1 - s))))
+        if hud.grabbing:
+            box = pygame.Rect(x - r, y - r, 2 * r, 2 * r)
+            pygame.draw.rect(self.surface, c.gesture, box, border_radius=r // 2)
+            for d in (-1, 1):  # up and down arrows: the list moves with the hand
+                tip = (x, y + d * (r + arc * 3))
+                pygame.draw.polygon(self.surface, c.gesture, [tip, (x - arc * 3 // 2, y + d * (r + arc // 2)),
+                                                                (x + arc * 3 // 2, y + d * (r + arc // 2))])
+        elif hud.pressed:
+            pygame.draw.circle(self.surface, c.cursor, (x, y), r)
         else:
             pygame.draw.circle(self.surface, (0, 0, 0), (x, y), r + 2, width=2)
-            pygame.draw.circle(self.surface, c, (x, y), r, width=max(3, r // 6))
-            if pointer.ok > 0.05:  # the 👌 closing: the ring fills as the pinch closes
-                box = pygame.Rect(x - r, y - r, 2 * r, 2 * r)
-                pygame.draw.arc(self.surface, (255, 255, 255), box, np.pi / 2, np.pi / 2 + 2 * np.pi * pointer.ok,
-                                width=max(4, r // 4))
+            pygame.draw.circle(self.surface, c.cursor, (x, y), r, width=ring)
+            box = pygame.Rect(x - r, y - r, 2 * r, 2 * r)
+            if hud.ok > 0.05:  # the 👌 closing: the ring fills as the pinch closes
+                pygame.draw.arc(self.surface, (255, 255, 255), box, np.pi / 2, np.pi / 2 + 2 * np.pi * hud.ok, arc)
+            progress = max(hud.dwell, hud.start or 0.0)
+            if progress > 0.0:  # dwell (or the hold that starts a session): an outer ring fills
+                outer = box.inflate(2 * arc + 2, 2 * arc + 2)
+                pygame.draw.arc(self.surface, c.dwell, outer, np.pi / 2, np.pi / 2 + 2 * np.pi * progress, arc)
         pygame.draw.circle(self.surface, (255, 255, 255), (x, y), max(3, r // 5))
+        if hud.holding is not None:
+            name, progress = hud.holding
+            outer = pygame.Rect(x - r, y - r, 2 * r, 2 * r).inflate(4 * arc + 4, 4 * arc + 4)
+            pygame.draw.arc(self.surface, c.gesture, outer, np.pi / 2, np.pi / 2 + 2 * np.pi * max(progress, 0.01), arc)
+            self._cursor_label(name, round(0.034 * h), x, y - r // 2, r + arc * 3)
+        elif hud.grabbing:
+            self._cursor_label("Move to scroll", round(0.03 * h), x, y, r + arc * 2)
+        elif hud.gesture:
+            words = GESTURE_NAMES.get(hud.gesture, hud.gesture)
+            if words:
+                self._cursor_label(words, round(0.026 * h), x, y + r // 2, r + arc * 2)
+
+    def _cursor_label(self, text: str, size: int, x: int, y: int, gap: int) -> None:
+        """Small text beside the cursor: on its right, or its left near the screen's right edge."""
+        width = self._render(text, size, self.theme.colors.on_dark).get_width()
+        if x + gap + width < self.surface.get_width():
+            self._blit_text(text, size, self.theme.colors.on_dark, (x + gap, y), "left", shadow=True)
+        else:
+            self._blit_text(text, size, self.theme.colors.on_dark, (x - gap, y), "right", shadow=True)
 
     # -- text -----------------------------------------------------------------------------
     def _radius(self) -> int:
-        return max(4, round(self.theme.radius * self.surface.get_height()))
+        return max(4, round(self.theme.sizes.radius * self.surface.get_height()))
+
+    def _fitting_size(self, text: str, size: int, max_width: int | None) -> int:
+        """The font size (px) at which `text` fits max_width; measured once per text, then cached."""
+        if max_width is None:
+            return size
+        key = (text, size, max_width)
+        fitted = self._fits.get(key)
+        if fitted is None:
+            width = self._font(size).size(text)[0]
+            fitted = self._fits[key] = size if width <= max_width else max(8, size * max_width // max(width, 1))
+        return fitted
 
     def _render(self, text: str, size: int, color: Color) -> pygame.Surface:
         key = (text, size, color)
@@ -225,21 +424,28 @@ class PygameRenderer:
         return surf
 
     def _font(self, size: int) -> pygame.font.Font:
+        """Theme sizes scale every text; the font file is the theme's, or pygame's built-in one."""
         font = self._fonts.get(size)
         if font is None:
-            font = self._fonts[size] = pygame.font.Font(None, size)
+            f = self.theme.fonts
+            px = max(6, round(size * f.scale))
+            font = self._fonts[size] = pygame.font.Font(str(f.file) if f.file else None, px)
         return font
 
-    def _blit_text(self, text: str, size: int, color: Color, at: tuple[int, int], align: str,
-                   shadow: bool = False) -> None:
-        surf = self._render(text, size, color)
-        box = surf.get_rect()
+    @staticmethod
+    def _anchored(box: pygame.Rect, at: tuple[int, int], align: str) -> pygame.Rect:
         if align == "left":
             box.midleft = at
         elif align == "right":
             box.midright = at
         else:
             box.center = at
+        return box
+
+    def _blit_text(self, text: str, size: int, color: Color, at: tuple[int, int], align: str,
+                   shadow: bool = False) -> None:
+        surf = self._render(text, size, color)
+        box = self._anchored(surf.get_rect(), at, align)
         if shadow:
             self.surface.blit(self._render(text, size, (0, 0, 0)), box.move(2, 2))
         self.surface.blit(surf, box)

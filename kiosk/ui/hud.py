@@ -1,0 +1,148 @@
+"""Per-frame values the renderer draws besides the layout, and the operator's tuning list. Pure.
+
+`Hud` is what changes every frame (cursor, rings, the held gesture, animation time);
+the `Layout` is what changes only when the screen's content does. `DebugInfo` feeds
+the operator's overlay, and `TrackerTuning` is the list of MediaPipe settings the
+operator adjusts there (arrow keys) and saves to the config (Ctrl+S).
+`attract_frames` precomputes the attract screen's animated hands once.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+STEP_SECONDS = 2.2
+"""The attract screen highlights one instruction this long, then the next."""
+
+GESTURE_NAMES = {"point": "pointing", "ok": "OK", "palm": "open hand", "fist": "fist", "thumbs_up": "thumbs up",
+                 "peace": "peace", "none": ""}
+"""Classifier label -> the words shown beside the cursor."""
+
+
+@dataclass(frozen=True)
+class Hud:
+    now: float
+    """Seconds; drives the animations (the frame's time, or the wall clock between camera frames)."""
+    cursor: tuple[float, float] | None
+    """Where the cursor is drawn, screen px (after magnetism), or None when hidden."""
+    pressed: bool = False
+    ok: float = 0.0
+    """👌 strength 0..1: the press progress on the ring."""
+    dwell: float = 0.0
+    """Dwell progress 0..1 on the ring."""
+    start: float | None = None
+    """Attract screen: 0..1 of the hand hold that starts a session."""
+    gesture: str | None = None
+    """The recognised gesture's label, shown beside the cursor; None when that is off."""
+    holding: tuple[str, float] | None = None
+    """A held gesture's action ("Back") and 0..1 of its hold."""
+    grabbing: bool = False
+    clicked_at: float | None = None
+    """When the last selection happened (s): the cursor pulses."""
+    screen_since: float = 0.0
+    """When the current screen appeared (s): the receipt's celebration starts then."""
+
+
+@dataclass(frozen=True)
+class DebugInfo:
+    """The operator's overlay."""
+
+    fps: float
+    """Frames drawn per second."""
+    camera_fps: float
+    """Camera frames processed per second."""
+    infer_ms: float
+    """Hand tracking time of the last frame, ms."""
+    hands: tuple[tuple[str, float], ...]
+    """(handedness, score) of each hand; the active one first."""
+    gesture: str
+    scores: tuple[tuple[str, float], ...]
+    region: tuple[float, float, float, float]
+    """The pointer's active region, normalised in the mirrored frame."""
+    settings: tuple[tuple[str, str], ...]
+    """(name, value) of the tunable tracker settings."""
+    selected: int
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Tunable:
+    key: str
+    """Key in the config's [tracker] table."""
+    lo: float
+    hi: float
+    step: float
+    integer: bool = False
+
+
+TUNABLES = (
+    Tunable("num_hands", 1, 4, 1, integer=True),
+    Tunable("min_hand_detection_confidence", 0.05, 0.95, 0.05),
+    Tunable("min_hand_presence_confidence", 0.05, 0.95, 0.05),
+    Tunable("min_tracking_confidence", 0.05, 0.95, 0.05),
+)
+
+
+@dataclass
+class TrackerTuning:
+    """The operator's edits to the tracker settings: select with up/down, change with left/right."""
+
+    values: dict[str, float]
+    selected: int = 0
+    saved: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.saved = dict(self.values)
+
+    def move(self, step: int) -> None:
+        self.selected = (self.selected + step) % len(TUNABLES)
+
+    def adjust(self, steps: int) -> None:
+        t = TUNABLES[self.selected]
+        value = min(max(self.values[t.key] + steps * t.step, t.lo), t.hi)
+        self.values[t.key] = int(round(value)) if t.integer else round(value, 2)
+
+    def changed(self) -> dict[str, float]:
+        """The settings that differ from the saved ones."""
+        return {k: v for k, v in self.values.items() if v != self.saved.get(k)}
+
+    def mark_saved(self) -> None:
+        self.saved = dict(self.values)
+
+    def rows(self) -> tuple[tuple[str, str], ...]:
+        return tuple((t.key, str(self.values[t.key]) if t.integer else f"{self.values[t.key]:.2f}") for t in TUNABLES)
+
+
+def attract_frames(kind: str, n: int = 48) -> np.ndarray:
+    """(n, 21, 2) landmark positions, normalised to a unit box, of one loop of an attract icon's hand.
+
+    kind: raise (an open hand rising into view), point (a pointing hand sweeping side to
+    side), ok (pointing, closing into the OK sign, opening), palm (an open hand waving).
+    """
+    from kiosk.gestures.handgen import POSES, interpolate, pose_world, render
+
+    out = np.empty((n, 21, 2), np.float32)
+    for k in range(n):
+        s = k / n
+        wave = 0.5 - 0.5 * math.cos(2 * math.pi * s)  # 0 -> 1 -> 0 over the loop
+        roll, yaw, dx, dy = 0.0, 0.0, 0.0, 0.0
+        if kind == "raise":
+            pose, dy = POSES["palm"], 0.25 * (1 - min(1.0, 1.6 * s))
+        elif kind == "point":
+            pose, dx = POSES["point"], 0.16 * math.sin(2 * math.pi * s)
+        elif kind == "ok":  # turned so the ring of thumb and index shows
+            pose, yaw = interpolate(POSES["point"], POSES["ok"], min(1.0, 1.6 * wave)), 0.9
+        elif kind == "palm":
+            pose, roll = POSES["palm"], 0.3 * math.sin(2 * math.pi * s)
+        else:
+            raise ValueError(f"unknown attract icon {kind!r}")
+        hand = render(pose_world(pose), anchor=(0.5 + dx, 0.62 + dy), anchor_landmark=0, hand_height=0.62,
+                      aspect=1.0, roll=roll, yaw=yaw)
+        out[k] = hand.landmarks[:, :2]
+    # fit every frame into the box with the same transform, so the loop does not wobble in size
+    lo, hi = out.reshape(-1, 2).min(axis=0), out.reshape(-1, 2).max(axis=0)
+    scale = 0.84 / float(max(hi - lo))
+    centre = (lo + hi) / 2
+    return ((out - centre) * scale + 0.5).astype(np.float32)

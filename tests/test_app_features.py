@@ -1,0 +1,344 @@
+"""The app's wiring of issue 4 and the gesture actions, driven frame by frame with scripted hands.
+
+Each test feeds `App.present` with tracked frames whose gesture is given outright, so it checks
+the wiring (gestures -> intents -> state machine -> --events log, dwell, magnetism, activity,
+sounds, the operator's overlay), not the classifier.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pygame
+import pytest
+
+from kiosk.app import App, Operator, Parts, Tracked
+from kiosk.config import TrackerConfig, UIConfig, load_config
+from kiosk.events import EventLog
+from kiosk.gestures.classifier import RuleClassifier
+from kiosk.shop.catalog import Catalog, Item, load_catalog
+from kiosk.shop.machine import KioskTimings, Screen
+from kiosk.store.orders import MemoryOrderStore
+from kiosk.types import Frame, Gesture, Hand
+from tests.conftest import REPO
+
+SIZE = (1280, 720)
+FPS = 30.0
+IMAGE = np.zeros((480, 640, 3), np.uint8)
+
+
+class Recorder:
+    """Sounds that only remember what was played."""
+
+    def __init__(self):
+        self.played: list[str] = []
+
+    def play(self, name: str) -> None:
+        self.played.append(name)
+
+
+class NoTracker:
+    def process(self, frame):
+        return []
+
+    def close(self):
+        self.closed = True
+
+
+def make_app(tmp_path, ui: UIConfig = UIConfig(), catalog: Catalog | None = None, surface=None, **kw) -> App:
+    parts = Parts(source=None, tracker=kw.pop("tracker", NoTracker()), classifier=RuleClassifier(),
+                  catalog=catalog or load_catalog(REPO / "assets" / "catalog.toml"), store=MemoryOrderStore(),
+                  size=SIZE, events=EventLog(tmp_path / "ev.jsonl"), ui=ui, sounds=Recorder(), **kw)
+    return App(parts, surface)
+
+
+def hand(tip: tuple[float, float]) -> Hand:
+    """A hand whose every landmark sits at `tip` (normalised): the cursor and the grab both follow it."""
+    lm = np.zeros((21, 3), np.float32)
+    lm[:, 0], lm[:, 1] = tip
+    return Hand(lm, np.zeros((21, 3), np.float32), "Right", 0.99)
+
+
+class Script:
+    """Feeds the app one tracked frame at a time, 30 per second."""
+
+    def __init__(self, app: App):
+        self.app, self.i = app, 0
+
+    def run(self, seconds: float, label: str | None, at: tuple[float, float] | None = None, ok: float = 0.0,
+            screen_px: bool = True, move: tuple[float, float] = (0.0, 0.0)) -> None:
+        """label None: no hand. at: screen px (or normalised with screen_px=False); move: px per second."""
+        for k in range(round(seconds * FPS)):
+            t = self.i / FPS
+            hands, gesture = [], Gesture("none", 0.0, {})
+            if label is not None:
+                x, y = at
+                x, y = x + move[0] * k / FPS, y + move[1] * k / FPS
+                tip = self.app.pointer.to_frame((x, y)) if screen_px else (x, y)
+                hands = [hand(tip)]
+                gesture = Gesture(label, 1.0, {label: 1.0, "ok": ok})
+            self.app.present(Tracked(Frame(IMAGE, t, self.i), hands, 0 if hands else None, gesture,
+                                     1.0 - 0.9 * ok if hands else None))
+            self.i += 1
+
+    def click(self, target_id: str) -> None:
+        """Point at a button, rest, 👌, open: one click."""
+        b = self.button(target_id)
+        self.run(0.5, "point", b.rect.center)
+        self.run(0.2, "ok", b.rect.center, ok=1.0)
+        self.run(0.3, "point", b.rect.center)
+
+    def button(self, target_id: str):
+        return next(b for b in self.app.layout().buttons if b.id == target_id)
+
+
+def events(tmp_path, app) -> list[dict]:
+    app.p.events.close()
+    return [json.loads(line) for line in (tmp_path / "ev.jsonl").read_text().splitlines()]
+
+
+def started(tmp_path, **kw) -> tuple[App, Script]:
+    app = make_app(tmp_path, **kw)
+    s = Script(app)
+    s.run(0.6, "point", (200, 300))  # a raised hand starts the session
+    assert app.kiosk.screen is Screen.SHOPPING
+    return app, s
+
+
+def test_open_hand_goes_back_through_the_state_machine_and_is_logged(tmp_path):
+    app, s = started(tmp_path)
+    s.click("add:apple")
+    s.click("cart")
+    assert app.kiosk.screen is Screen.CART
+    s.run(1.0, "palm", (200, 300))
+    assert app.kiosk.screen is Screen.SHOPPING
+    evs = events(tmp_path, app)
+    gestures = [e for e in evs if e["type"] == "gesture"]
+    assert [(g["action"], g["gesture"]) for g in gestures] == [("back", "palm")]
+    nxt = evs[evs.index(gestures[0]) + 1]
+    assert nxt["type"] == "state" and (nxt["from"], nxt["to"]) == ("cart", "shopping") and nxt["i"] == gestures[0]["i"]
+    assert gestures[0]["t"] == pytest.approx(gestures[0]["i"] / FPS)
+    assert "back" in app.sounds.played
+
+
+def test_thumbs_up_confirms_and_the_pin_pad_erases_while_the_open_hand_is_held(tmp_path):
+    app, s = started(tmp_path)
+    s.click("add:apple")
+    s.click("checkout")
+    s.run(1.0, "thumbs_up", (200, 300))
+    assert app.kiosk.screen is Screen.PIN
+    for d in "123":
+        s.click(f"key:{d}")
+    assert app.kiosk.view().entry == "123"
+    s.run(0.2, "none", (200, 300))
+    s.run(1.05, "palm", (200, 300))  # erase at 0.5 s, then every 0.4 s: 0.9 s
+    assert app.kiosk.view().entry == "1"
+    s.run(1.0, "point", (200, 300))
+    assert app.kiosk.view().entry == "1"  # released: no more erasing
+    evs = events(tmp_path, app)
+    assert [e["action"] for e in evs if e["type"] == "gesture"] == ["confirm", "erase", "erase"]
+    assert [e["target"] for e in evs if e["type"] == "click" and e["target"] and "key" in e["target"]] == ["key:*"] * 3
+    assert app.sounds.played.count("erase") == 2 and app.sounds.played.count("key") == 3
+
+
+def test_grab_scrolls_a_long_catalog(tmp_path):
+    big = Catalog("EUR", tuple(Item(f"p{n:02d}", f"Product {n}", 100 + n) for n in range(20)))
+    app, s = started(tmp_path, catalog=big)
+    row = app.layout().row
+    s.run(0.4, "fist", (200, 600))
+    s.run(1.0, "fist", (200, 600), move=(0, -2.5 * row))  # the fist rises 2.5 rows: the list shows 2 rows further
+    assert app.kiosk.view().first == 2
+    ids = [b.id for b in app.layout().buttons if b.id.startswith("add:")]
+    assert ids[0] == "add:p02"
+    evs = events(tmp_path, app)
+    assert [(e["action"], e["rows"]) for e in evs if e["type"] == "gesture"] == [("scroll", 1), ("scroll", 1)]
+    assert not [e for e in evs if e["type"] == "state" and e["i"] > 18]
+
+
+def test_dwell_selects_when_on_and_never_when_off(tmp_path):
+    for on in (False, True):
+        path = tmp_path / str(on)
+        path.mkdir()
+        app, s = started(path, ui=UIConfig(dwell=on, dwell_seconds=1.0, dwell_settle=0.3))
+        s.run(2.0, "point", s.button("add:banana").rect.center)
+        assert app.kiosk.cart.qty("banana") == (1 if on else 0)
+        evs = events(path, app)
+        dwells = [e for e in evs if e["type"] == "dwell"]
+        assert [d["target"] for d in dwells] == (["add:banana"] if on else [])
+        assert not [e for e in evs if e["type"] == "click"]  # a dwell is not a click
+
+
+def test_dwell_waits_while_the_hand_does_something_else(tmp_path):
+    app, s = started(tmp_path, ui=UIConfig(dwell=True, dwell_seconds=1.0, dwell_settle=0.3))
+    s.run(3.0, "fist", s.button("add:banana").rect.center)
+    assert app.kiosk.cart.qty("banana") == 0
+
+
+def test_magnetism_lets_a_click_just_outside_a_button_land_on_it(tmp_path):
+    for strength, expect in ((0.0, 0), (0.5, 1)):
+        path = tmp_path / str(strength)
+        path.mkdir()
+        app, s = started(path, ui=UIConfig(magnetism=strength, magnet_radius=0.05))
+        b = s.button("add:banana")
+        near = (b.rect.x - 4, b.rect.center[1])  # 4 px left of the button, beside its row
+        assert app.layout().hit(near) is None or app.layout().hit(near).id != "add:banana"
+        s.run(0.5, "point", near)
+        s.run(0.2, "ok", near, ok=1.0)
+        s.run(0.3, "point", near)
+        assert app.kiosk.cart.qty("banana") == expect
+        clicks = [e for e in events(path, app) if e["type"] == "click"]
+        assert len(clicks) == 1 and abs(clicks[0]["pos"][0] - near[0]) < 2  # the log keeps the pointer's own position
+        assert clicks[0]["target"] == ("add:banana" if expect else None)
+
+
+def test_a_still_hand_gets_the_countdown_and_a_move_cancels_it(tmp_path):
+    timings = KioskTimings(inactivity_warn=2.0, inactivity_reset=4.0)
+    app, s = started(tmp_path, timings=timings)
+    s.click("add:apple")
+    s.run(2.5, "point", (300, 300))
+    assert app.kiosk.view().warning_left is not None
+    assert app.sounds.played.count("warning") == 1
+    s.run(0.5, "point", (300, 300), move=(400, 0))  # the shopper moves
+    assert app.kiosk.view().warning_left is None
+    s.run(4.5, "point", (500, 300))
+    assert app.kiosk.screen is Screen.ATTRACT and app.kiosk.cart.is_empty
+
+
+def test_gestures_off_means_no_gesture_actions(tmp_path):
+    app, s = started(tmp_path, ui=UIConfig(gestures=False))
+    s.click("cart")
+    s.run(1.5, "palm", (200, 300))
+    assert app.kiosk.screen is Screen.CART
+    assert not [e for e in events(tmp_path, app) if e["type"] == "gesture"]
+
+
+# -- the operator -----------------------------------------------------------------------------
+
+@pytest.fixture
+def display():
+    pygame.display.init()
+    surface = pygame.display.set_mode(SIZE)
+    pygame.event.clear()
+    yield surface
+    pygame.display.quit()
+
+
+def press(*keys):
+    for k, mod in keys:
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod))
+
+
+CS = pygame.KMOD_LCTRL | pygame.KMOD_LSHIFT
+
+
+def test_debug_overlay_tunes_and_saves_tracker_settings(tmp_path, display):
+    config = tmp_path / "kiosk.toml"
+    config.write_text("[tracker]\nnum_hands = 1  # one shopper\n\n[camera]\nindex = 1\n")
+    made = []
+
+    def make_tracker(settings: TrackerConfig):
+        made.append(settings)
+        return NoTracker()
+
+    first = NoTracker()
+    app = make_app(tmp_path, surface=display, tracker=first, config_path=config, make_tracker=make_tracker,
+                   tracker_settings=TrackerConfig(num_hands=1))
+    s = Script(app)
+    s.run(0.1, "point", (200, 300))
+    op = Operator(fullscreen=False)
+    press((pygame.K_d, CS))
+    assert op.keys(pygame, app) is False and app.debug
+    press((pygame.K_RIGHT, 0), (pygame.K_DOWN, 0), (pygame.K_RIGHT, 0), (pygame.K_RIGHT, 0))
+    op.keys(pygame, app)
+    assert app.tuning.values["num_hands"] == 2 and app.tuning.values["min_hand_detection_confidence"] == 0.6
+    app.track(Frame(IMAGE, 1.0, 99))  # the inference thread picks the new settings up
+    assert made and made[-1].num_hands == 2 and made[-1].min_hand_detection_confidence == 0.6
+    assert getattr(first, "closed", False) and app.p.tracker is not first
+    press((pygame.K_s, pygame.KMOD_LCTRL))
+    op.keys(pygame, app)
+    saved = load_config(config)
+    assert saved.tracker.num_hands == 2 and saved.tracker.min_hand_detection_confidence == 0.6
+    assert saved.camera.index == 1 and "# one shopper" in config.read_text()
+    assert "saved" in app._tuning_note
+    # the overlay is drawn: the active region's frame in the accent colour
+    s.run(0.1, "point", (200, 300))
+    x0, y0, _, _ = app.p.pointer.active_region
+    px, py = app.renderer.feed_to_screen(x0, y0)
+    assert tuple(display.get_at((px + 10, py)))[:3] == (255, 176, 0)
+    press((pygame.K_d, CS))
+    op.keys(pygame, app)
+    assert not app.debug
+
+
+def test_arrows_do_nothing_without_the_overlay_and_lone_keys_never_leave(tmp_path, display):
+    app = make_app(tmp_path, surface=display)
+    op = Operator(fullscreen=True)
+    press((pygame.K_RIGHT, 0), (pygame.K_d, 0), (pygame.K_f, 0), (pygame.K_ESCAPE, 0), (pygame.K_d, pygame.KMOD_LCTRL))
+    assert op.keys(pygame, app) is False
+    assert not app.debug and app.tuning.changed() == {} and op.fullscreen
+    press((pygame.K_q, pygame.KMOD_LCTRL))
+    assert op.keys(pygame, app) is True
+
+
+def test_leaving_fullscreen_keeps_the_size_and_the_layout(tmp_path, display):
+    app = make_app(tmp_path, surface=display)
+    s = Script(app)
+    s.run(0.1, "point", (200, 300))
+    op = Operator(fullscreen=True)
+    press((pygame.K_f, CS))
+    op.keys(pygame, app)
+    assert not op.fullscreen and app.surface.get_size() == SIZE
+    assert app.renderer.surface is app.surface
+    press((pygame.K_ESCAPE, 0))
+    assert op.keys(pygame, app) is True  # in a window now, Esc quits as it always did
+
+
+def test_without_a_tracker_factory_tuning_says_it_applies_at_the_next_start(tmp_path, display):
+    app = make_app(tmp_path, surface=display, config_path=tmp_path / "k.toml")
+    app.toggle_debug()
+    app.tune(adjust=1)
+    assert "next start" in app._tuning_note
+    app.track(Frame(IMAGE, 0.0, 0))  # nothing to rebuild with: the tracker stays
+    assert isinstance(app.p.tracker, NoTracker)
+    assert "saved" in app.save_tuning() and load_config(tmp_path / "k.toml").tracker.num_hands == 2
+    assert app.save_tuning() == "nothing changed"
+
+
+def test_sounds_follow_what_happened(tmp_path):
+    app, s = started(tmp_path)
+    s.click("add:apple")
+    s.run(0.5, "point", (200, 300))
+    s.run(0.2, "ok", (200, 300), ok=1.0)  # a click on nothing
+    s.run(0.3, "point", (200, 300))
+    assert app.sounds.played == ["start", "add", "click"]
+
+
+def test_receipt_plays_success_once(tmp_path):
+    app, s = started(tmp_path)
+    s.click("add:apple")
+    s.click("checkout")
+    s.click("confirm")
+    for d in "9876":
+        s.click(f"key:{d}")
+    s.click("enter")
+    assert app.kiosk.screen is Screen.RECEIPT
+    assert app.sounds.played.count("success") == 1
+    order = app.p.store.list()[0]
+    assert [(line.item_id, line.qty) for line in order.lines] == [("apple", 1)]
+
+
+def test_config_parts_carry_the_ui_and_rebuild_a_real_tracker(tmp_path, model):
+    from kiosk.app import config_parts
+    from kiosk.config import Config
+
+    config = load_config(None).model_copy(update={"ui": UIConfig(dwell=True),
+                                                  "tracker": TrackerConfig(model=model, num_hands=2)})
+    parts = config_parts(config, tmp_path / "k.toml", model)
+    assert parts["ui"].dwell is True and parts["tracker_settings"].num_hands == 2
+    assert parts["config_path"] == tmp_path / "k.toml"
+    tracker = parts["make_tracker"](TrackerConfig(model=model, num_hands=1, min_tracking_confidence=0.7))
+    try:
+        assert tracker.process(Frame(IMAGE, 0.0, 0)) == []
+    finally:
+        tracker.close()
+    assert config_parts(Config(), None, None)["make_tracker"] is None  # the demo: nothing to rebuild
