@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -60,7 +60,8 @@ class OrdersConfig(_Section):
 
 class DisplayConfig(_Section):
     fullscreen: bool = Field(True, description="Fullscreen at the display's size; false = a window of `size`.")
-    size: tuple[int, int] = Field((1280, 720), description="Window (or headless surface) size, px.")
+    size: tuple[Annotated[int, Field(ge=320, le=7680)], Annotated[int, Field(ge=240, le=4320)]] = Field(
+        (1280, 720), description="Window (or headless surface) size, px: 320x240 .. 7680x4320, like --size.")
     max_fps: int = Field(60, ge=5, le=240, description="Upper bound on rendered frames per second.")
 
 
@@ -123,7 +124,8 @@ def load_config(path: Path | None) -> Config:
         config = Config.model_validate(data)
     except ValidationError as e:
         err = e.errors()[0]
-        key = ".".join(str(part) for part in err["loc"]) or "(top level)"
+        # repr() for odd keys, so a key with a line break still gives a one-line error
+        key = ".".join(str(p) if str(p).isprintable() else repr(p) for p in err["loc"]) or "(top level)"
         raise InputError(f"config {path}: {key}: {err['msg']}") from None
     return _resolve_paths(config, path.parent.resolve())
 

@@ -151,6 +151,8 @@ class KioskTimings:
     """A note such as "Added: Apple ×1" shows this long."""
 
     def __post_init__(self) -> None:
+        if not all(math.isfinite(v) for v in vars(self).values()):
+            raise ValueError("timings must be finite numbers of seconds")
         if not 0 < self.inactivity_warn < self.inactivity_reset:
             raise ValueError("need 0 < inactivity_warn < inactivity_reset")
         if self.start_hold < 0 or self.receipt_seconds <= 0:
