@@ -39,6 +39,8 @@ from kiosk.interaction.magnetism import magnetize
 from kiosk.interaction.pointer import Pointer, PointerConfig, PointerState
 from kiosk.shop.catalog import Catalog
 from kiosk.stats import Stats
+from kiosk.store.journal import CartJournal
+from kiosk.shop.cart import Cart
 from kiosk.shop.machine import Act, Intent, Kiosk, KioskTimings, PlaceOrder, Screen, intent_for_target
 from kiosk.store.orders import OrderStore
 from kiosk.types import NO_GESTURE, Frame, Gesture, Hand, PointerKind
@@ -88,6 +90,10 @@ class Parts:
     """Builds a tracker with new settings, so tuning applies at once; None: they apply at the next start."""
     config_path: Path | None = None
     """Where the debug overlay saves tracker settings; None: kiosk.toml in the project folder."""
+    journal: CartJournal | None = None
+    """Journals the cart in progress (same SQLite file as the orders), so a crash loses no cart."""
+    resume: Cart | None = None
+    """A journaled cart to resume at the first frame (see kiosk/store/journal.py)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,6 +146,8 @@ class App:
         self._screen_since = 0.0
         self._warned = False
         self.frames = 0
+        self.camera_message: str | None = None
+        """Shown instead of the hint while a live camera is lost ("Camera lost, reconnecting...")."""
         self.stats: Stats | None = None
         """Set by the benchmark to collect per-stage times; None in normal runs (no cost)."""
         self.debug = False
@@ -179,6 +187,10 @@ class App:
 
     def present(self, tracked: Tracked) -> None:
         """Interaction and screen for one tracked frame: pointer, clicks, gestures, state machine, drawing."""
+        if self.p.resume is not None:  # the cart a crash interrupted, back where it was
+            self.kiosk.restore(self.p.resume, tracked.frame.t)
+            self.p.events.emit("resume", tracked.frame.t, tracked.frame.index, lines=len(self.p.resume.lines))
+            self.p.resume = None
         clock = time.perf_counter
         t0 = clock()
         frame, log = tracked.frame, self.p.events
@@ -206,6 +218,7 @@ class App:
         active = self.motion.update(state.cursor) or state.pressed or bool(gestures.intents) or gestures.grabbing
         self._handle(lambda: self.kiosk.tick(t, hand is not None, active), t, i)
         self._warn()
+        self._journal(t, i)
         t2 = clock()
         show_gesture = self.p.ui.show_gesture and hand is not None
         hud = Hud(t, self._aim(state.cursor), state.pressed, state.ok, dwell, self.kiosk.start_progress(t),
@@ -218,6 +231,22 @@ class App:
         if self.stats is not None:
             self.stats.add("pointer", t1 - t0)
             self.stats.add("ui_update", t2 - t1)
+
+    def _journal(self, t: float, i: int) -> None:
+        """Write the cart to the journal when it changed (one small SQLite transaction, not per frame)."""
+        if self.p.journal is None:
+            return
+        try:
+            self.p.journal.sync(self.kiosk.cart, self.kiosk.screen.value, self.kiosk.order_uid,
+                                datetime.now(timezone.utc))
+        except KioskError as e:  # the kiosk goes on; the order store reports its own failures
+            self.p.events.emit("error", t, i, message=str(e))
+
+    def camera_lost(self, message: str | None) -> None:
+        """The camera's state for the screen: a message while it is lost and reconnecting, None when fine."""
+        if message is None and self.camera_message is not None:
+            self.pointer = Pointer(self.p.size, self.p.pointer)  # no press may survive the outage
+        self.camera_message = message
 
     def redraw(self, now: float | None = None) -> None:
         """Draw what the screen shows now again (the UI loop renders faster than the camera delivers).
@@ -232,8 +261,8 @@ class App:
             now = time.monotonic() if self.p.source.live else hud.now
         if now != hud.now:
             hud = replace(hud, now=now)
-        hint = None
-        if hud.cursor is None and self.kiosk.screen is not Screen.ATTRACT:
+        hint = self.camera_message
+        if hint is None and hud.cursor is None and self.kiosk.screen is not Screen.ATTRACT:
             hint = "Show your hand to the camera"
         self._draw_times.append(time.monotonic())
         self.renderer.draw(tracked.frame.image, tracked.hands, tracked.active, self.layout(), hud, self.p.notes,
@@ -491,11 +520,20 @@ def _run_threaded(app: App, pygame, max_frames: int | None, fullscreen: bool, ma
     frames: LatestSlot[Frame] = LatestSlot()
     results: LatestSlot[Tracked] = LatestSlot()
 
+    source = app.p.source
+    statuses: LatestSlot[object] = LatestSlot()
+
     def capture() -> bool:
-        frame = app.p.source.read()
+        frame = source.read()
+        status = getattr(source, "status", None)  # a ResilientSource: None means "no new frame now"
+        if frame is None and status is None:
+            return False  # a camera without reconnection (or a replay) ended
+        if status is not None:
+            statuses.put(status)
         if frame is None:
-            return False
-        frames.put(frame)
+            time.sleep(1 / 30)  # reconnecting: read() returns at once, so pace here
+        else:
+            frames.put(frame)
         return True
 
     def infer() -> bool:
@@ -514,6 +552,9 @@ def _run_threaded(app: App, pygame, max_frames: int | None, fullscreen: bool, ma
         while max_frames is None or app.frames < max_frames:
             if operator.keys(pygame, app):
                 break
+            status = statuses.take(timeout=0)
+            if status is not None:
+                _camera_status(app, status)
             tracked = results.take(timeout=max(0.0, next_draw - time.monotonic()))
             if tracked is not None:
                 app.present(tracked)  # a new hand position: show it at once
@@ -539,6 +580,17 @@ def _run_threaded(app: App, pygame, max_frames: int | None, fullscreen: bool, ma
         frames.close()
         for stage in stages:
             stage.join(timeout=2.0)
+
+
+def _camera_status(app: App, status) -> None:
+    """Show a lost camera on screen and log each change of its state (UI thread)."""
+    message = None if status.ok else status.message()
+    if (message is None) != (app.camera_message is None) or (status.attempt != getattr(app, "_camera_attempt", 0)):
+        shown = app._shown[0].frame if app._shown is not None else None
+        app.p.events.emit("camera", shown.t if shown else 0.0, shown.index if shown else -1,
+                          state=status.state.value, message=status.message())
+        app._camera_attempt = status.attempt
+    app.camera_lost(message)
 
 
 class Operator:

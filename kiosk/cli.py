@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from kiosk.config import Config, find_config_file, load_config
@@ -117,6 +118,7 @@ def cmd_run(args, config: Config) -> int:
     source, notes, demo = _open_source(args.source, config)
     tracker = None
     classifier = RuleClassifier()
+    journal, resume = None, None
     try:
         if demo:
             from kiosk.store.orders import MemoryOrderStore
@@ -126,7 +128,9 @@ def cmd_run(args, config: Config) -> int:
             from kiosk.store.orders import SQLiteOrderStore, default_db_path
             from kiosk.vision.tracker import MediaPipeHandTracker
 
-            store = SQLiteOrderStore(args.db or config.orders.db or default_db_path())
+            db = args.db or config.orders.db or default_db_path()
+            store = SQLiteOrderStore(db)
+            journal, resume = _journal(db, config, catalog)
             t = config.tracker
             settings = dict(num_hands=t.num_hands, min_hand_detection_confidence=t.min_hand_detection_confidence,
                             min_hand_presence_confidence=t.min_hand_presence_confidence,
@@ -144,7 +148,7 @@ def cmd_run(args, config: Config) -> int:
         tunable_model = None if demo or args.gesture_task else model
         parts = app.Parts(source=source, tracker=tracker, classifier=classifier, catalog=catalog, store=store,
                           size=size, pointer=config.pointer, timings=config.timings,
-                          events=EventLog(args.events), notes=notes,
+                          events=EventLog(args.events), notes=notes, journal=journal, resume=resume,
                           **app.config_parts(config, find_config_file(args.config), tunable_model))
         try:
             return app.run(app.App(parts, surface), max_frames=args.max_frames, fullscreen=fullscreen,
@@ -155,6 +159,21 @@ def cmd_run(args, config: Config) -> int:
         if tracker is not None:
             tracker.close()
         source.close()
+
+
+def _journal(db: Path, config: Config, catalog):
+    """The cart journal beside the orders, and the cart a crash left in it (None if too old or sold)."""
+    from datetime import datetime, timezone
+
+    from kiosk.store.journal import CartJournal, cart_from, resume_or_discard
+
+    journal = CartJournal(db)
+    lines = resume_or_discard(journal.load(), datetime.now(timezone.utc), config.timings.inactivity_reset, catalog)
+    if not lines:
+        journal.clear()
+        return journal, None
+    print(f"resuming a cart of {len(lines)} line(s) left by the last run", file=sys.stderr)
+    return journal, cart_from(lines)
 
 
 def _gesture_task(task: Path, settings: dict):
@@ -179,8 +198,15 @@ def _open_source(spec: str | None, config: Config):
     if spec is not None:
         return open_source(spec), (), False
     _quiet_opencv()
+    # A V4L2 camera that stops sending blocks each read 10 s by default; 1 s lets a stall be noticed.
+    os.environ.setdefault("OPENCV_VIDEOIO_V4L_SELECT_TIMEOUT", "1")
+    c = config.camera
     try:
-        return OpenCVCamera(config.camera.index, config.camera.width, config.camera.height), (), False
+        camera = OpenCVCamera(c.index, c.width, c.height)
+        from kiosk.vision.resilient import ResilientSource
+
+        return ResilientSource(lambda: OpenCVCamera(c.index, c.width, c.height), time.monotonic,
+                               camera=camera), (), False
     except KioskError:
         if config.camera.fallback != "demo":
             raise

@@ -220,7 +220,10 @@ def test_kill_9_while_saving_the_journal_leaves_the_old_or_the_new_cart(tmp_path
             got = j.load()
         assert got is not None
         n = int(got.order_uid[1:])
-        assert n in (acked, acked + 1)  # the last acknowledged save, or the one in flight
+        # The last acknowledged save or a later one: the child may finish a few more saves
+        # before SIGKILL lands. What matters is that an acknowledged save is never lost and
+        # that the journal holds one whole state, checked below.
+        assert n >= acked
         assert got.screen == f"screen{n}"
         assert got.lines == tuple((f"item{k}", n) for k in range(1 + n % 7))
 
@@ -246,7 +249,7 @@ def test_kill_9_while_saving_orders_never_leaves_half_an_order(tmp_path):
         assert len(rows) == whole  # every stored order has all its lines
         uids = sorted(int(uid[1:]) for _, uid, _, _ in rows)
         assert uids[:acked] == list(range(1, acked + 1))  # every acknowledged order is there
-        assert len(uids) in (acked, acked + 1)
+        assert uids == list(range(1, len(uids) + 1))  # and the ones after it, whole, in order
         n = len(uids)
         with SQLiteOrderStore(db) as store:  # and the store reads them all back
             assert len(store.list()) == n

@@ -365,6 +365,14 @@ class Kiosk:
             return self.handle(Intent(A.TIMEOUT), now)
         return []
 
+    def restore(self, cart: Cart, now: float) -> None:
+        """Resume a journaled cart after a restart: the cart screen, activity now, nothing being paid."""
+        if cart.is_empty:
+            return
+        self.cart, self.placing, self.order_uid = cart, False, None
+        self._activity = now
+        self._go(S.CART, now)
+
     def view(self) -> View:
         warning_left = None
         if self.screen not in (S.ATTRACT, S.RECEIPT) and not self.placing:
