@@ -116,7 +116,7 @@ def measure_pipeline(path: Path, seconds: float, config) -> dict:
     """The kiosk's threaded loop on a replayed camera; 1920x1080 dummy display."""
     import pygame
 
-    from kiosk import app as kiosk_app
+    from kiosk import app as kiosk_app, loop
     from kiosk.gestures.classifier import RuleClassifier
     from kiosk.shop.catalog import load_catalog
     from kiosk.store.orders import MemoryOrderStore
@@ -128,7 +128,7 @@ def measure_pipeline(path: Path, seconds: float, config) -> dict:
                                    min_hand_detection_confidence=t.min_hand_detection_confidence,
                                    min_hand_presence_confidence=t.min_hand_presence_confidence,
                                    min_tracking_confidence=t.min_tracking_confidence)
-    surface = kiosk_app.open_display(SCREEN, fullscreen=False, headless=True)
+    surface = loop.open_display(SCREEN, fullscreen=False, headless=True)
     source = ReplayCamera(path, seconds, stats)
     parts = kiosk_app.Parts(source=source, tracker=tracker, classifier=RuleClassifier(),
                             catalog=load_catalog(config.shop.catalog), store=MemoryOrderStore(), size=SCREEN,
@@ -149,7 +149,7 @@ def measure_pipeline(path: Path, seconds: float, config) -> dict:
             rss.append((now, rss_mib()))
 
     try:
-        kiosk_app._run_threaded(app, pygame, None, False, config.display.max_fps, on_flip=on_flip)
+        loop.run_threaded(app, pygame, None, False, config.display.max_fps, on_flip=on_flip)
     finally:
         pygame.display.quit()
         tracker.close()
@@ -175,10 +175,10 @@ def measure_baseline(frames: list[Frame], config, seconds: float) -> dict:
     """The seed tutorials' loop: IMAGE-mode detection every frame, OpenCV drawing, scale, show."""
     import pygame
 
-    from kiosk import app as kiosk_app
+    from kiosk import loop
     from kiosk.vision.tracker import MediaPipeHandTracker
 
-    surface = kiosk_app.open_display(SCREEN, fullscreen=False, headless=True)
+    surface = loop.open_display(SCREEN, fullscreen=False, headless=True)
     t = config.tracker
     per_frame = []
     start = time.perf_counter()

@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 # -- subcommands -------------------------------------------------------------------------
 
 def cmd_run(args, config: Config) -> int:
-    from kiosk import app
+    from kiosk import app, loop
     from kiosk.events import EventLog
     from kiosk.gestures.classifier import RuleClassifier
     from kiosk.interaction.pointer import Pointer
@@ -139,7 +139,7 @@ def cmd_run(args, config: Config) -> int:
                 tracker, classifier = _gesture_task(args.gesture_task, settings)
             else:
                 tracker = MediaPipeHandTracker(model, **settings)
-        surface = app.open_display(args.size or config.display.size, fullscreen=fullscreen, headless=args.headless)
+        surface = loop.open_display(args.size or config.display.size, fullscreen=fullscreen, headless=args.headless)
         size = surface.get_size()
         if demo:
             from kiosk.vision.demo import DemoHandTracker, build_script
@@ -151,7 +151,7 @@ def cmd_run(args, config: Config) -> int:
                           events=EventLog(args.events), notes=notes, journal=journal, resume=resume,
                           **app.config_parts(config, find_config_file(args.config), tunable_model))
         try:
-            return app.run(app.App(parts, surface), max_frames=args.max_frames, fullscreen=fullscreen,
+            return loop.run(app.App(parts, surface), max_frames=args.max_frames, fullscreen=fullscreen,
                            screenshot=str(args.screenshot) if args.screenshot else None)
         finally:
             tracker = parts.tracker  # tuning in the debug overlay may have replaced (and closed) the old one

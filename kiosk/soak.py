@@ -320,7 +320,7 @@ def _app_factory(args, config, size: tuple[int, int], db: Path, closers: list):
     """-> make_app_and_source(), building the app the way cli.cmd_run does (headless)."""
 
     def make():
-        from kiosk import app
+        from kiosk import app, loop
         from kiosk.events import EventLog
         from kiosk.gestures.classifier import RuleClassifier
         from kiosk.interaction.pointer import Pointer
@@ -348,7 +348,7 @@ def _app_factory(args, config, size: tuple[int, int], db: Path, closers: list):
                                            min_hand_presence_confidence=t.min_hand_presence_confidence,
                                            min_tracking_confidence=t.min_tracking_confidence)
             closers.append(tracker.close)
-        surface = app.open_display(size, fullscreen=False, headless=True)
+        surface = loop.open_display(size, fullscreen=False, headless=True)
         closers.append(_quit_display)
         size_now = surface.get_size()
         if demo:
@@ -365,7 +365,7 @@ def _app_factory(args, config, size: tuple[int, int], db: Path, closers: list):
 
 
 def _pygame_after_step() -> bool:
-    """What app.run does after each frame: flip, and stop on a quit event (SIGTERM arrives as one)."""
+    """What loop.run does after each frame: flip, and stop on a quit event (SIGTERM arrives as one)."""
     import pygame
 
     pygame.display.flip()

@@ -12,7 +12,8 @@ import numpy as np
 import pygame
 import pytest
 
-from kiosk.app import App, Operator, Parts, Tracked
+from kiosk.app import App, Parts, Tracked
+from kiosk.loop import Operator
 from kiosk.config import TrackerConfig, UIConfig, load_config
 from kiosk.events import EventLog
 from kiosk.gestures.classifier import RuleClassifier

@@ -9,7 +9,6 @@ from kiosk.shop.cart import OrderLine
 from kiosk.shop.catalog import Catalog, Item
 from kiosk.shop.machine import (
     KEYPAD_SCREENS,
-    PIN_LENGTH,
     TRANSITIONS,
     Act,
     Intent,

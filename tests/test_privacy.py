@@ -128,7 +128,7 @@ def display():
 
 
 def quits(events, fullscreen: bool) -> bool:
-    from kiosk.app import _operator_quit
+    from kiosk.loop import _operator_quit
 
     pygame.event.clear()
     for e in events:

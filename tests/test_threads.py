@@ -8,7 +8,7 @@ import time
 import pygame
 import pytest
 
-from kiosk import app as kiosk_app
+from kiosk import app as kiosk_app, loop
 from kiosk.events import EventLog
 from kiosk.gestures.classifier import RuleClassifier
 from kiosk.shop.catalog import load_catalog
@@ -88,7 +88,7 @@ def threaded_app(tmp_path, tracker, n):
 def test_threaded_loop_presents_frames_in_order_until_the_source_ends(tmp_path):
     app = threaded_app(tmp_path, NoHands(), 40)
     flips = []
-    kiosk_app._run_threaded(app, pygame, None, False, 60, on_flip=flips.append)
+    loop.run_threaded(app, pygame, None, False, 60, on_flip=flips.append)
     app.p.events.close()
     pygame.display.quit()
     indices = [json.loads(x)["i"] for x in (tmp_path / "ev.jsonl").read_text().splitlines()]
@@ -100,5 +100,5 @@ def test_threaded_loop_presents_frames_in_order_until_the_source_ends(tmp_path):
 def test_an_error_on_the_inference_thread_reaches_the_ui_thread(tmp_path):
     app = threaded_app(tmp_path, Exploding(), 1000)
     with pytest.raises(RuntimeError, match="tracker failed"):
-        kiosk_app._run_threaded(app, pygame, None, False, 60)
+        loop.run_threaded(app, pygame, None, False, 60)
     pygame.display.quit()

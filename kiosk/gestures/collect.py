@@ -226,7 +226,7 @@ class PygameView:
         return True
 
     def _open(self, frame_size: tuple[int, int]) -> None:
-        from kiosk.app import open_display  # the one place that opens windows
+        from kiosk.loop import open_display  # the one place that opens windows
 
         fw, fh = frame_size
         scale = min(1.0, self.MAX_SIZE[0] / fw, self.MAX_SIZE[1] / fh)
