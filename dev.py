@@ -5,8 +5,9 @@
     python3 dev.py test  [ARGS]   set up, then run the test suite (pytest ARGS)
 
 Set-up is idempotent and quick when nothing changed: it creates .venv, installs
-requirements.txt (again only when the file changes), and builds
-models/hand_landmarker.task from the mediapipe 0.10.21 wheel on PyPI.
+requirements.txt (kiosk) or requirements-dev.txt (kiosk + training + tests) again only
+when the file changes, and builds models/hand_landmarker.task from the mediapipe 0.10.21
+wheel on PyPI.
 Stdlib only, so it runs before anything is installed.
 """
 import hashlib
@@ -28,17 +29,19 @@ def sh(*cmd: str) -> None:
         sys.exit(f"set-up failed: {' '.join(cmd)} exited with {done.returncode}")
 
 
-def set_up() -> None:
+def set_up(requirements: str) -> None:
     if sys.version_info[:2] != (3, 11):
         print(f"note: this project is tested with Python 3.11; this is {sys.version.split()[0]}", file=sys.stderr)
     if not PY.exists():
         print("Creating .venv ...", file=sys.stderr)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    wanted = hashlib.sha256((ROOT / "requirements.txt").read_bytes()).hexdigest()
-    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
-        print("Installing requirements.txt ...", file=sys.stderr)
-        sh(str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", "requirements.txt")
-        STAMP.write_text(wanted)
+    files = ["requirements.txt"] + ([requirements] if requirements != "requirements.txt" else [])
+    wanted = requirements + ":" + "".join(hashlib.sha256((ROOT / f).read_bytes()).hexdigest() for f in files)
+    stamps = STAMP.read_text().split() if STAMP.exists() else []
+    if wanted not in stamps:
+        print(f"Installing {requirements} ...", file=sys.stderr)
+        sh(str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", requirements)
+        STAMP.write_text("\n".join([s for s in stamps if not s.startswith(requirements + ":")] + [wanted]))
     sh(str(PY), "main.py", "setup-model")
 
 
@@ -46,7 +49,7 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("kiosk", "test", "setup"):
         print(__doc__, file=sys.stderr)
         return 2
-    set_up()
+    set_up("requirements-dev.txt" if argv[0] in ("test", "setup") else "requirements.txt")
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     if argv[0] == "kiosk":
         return subprocess.call([str(PY), "main.py", *argv[1:]], cwd=ROOT, env=env)
