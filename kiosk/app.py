@@ -38,6 +38,7 @@ from kiosk.interaction.gesture_actions import GestureActions, GestureConfig, Ges
 from kiosk.interaction.magnetism import magnetize
 from kiosk.interaction.pointer import Pointer, PointerConfig, PointerState
 from kiosk.shop.catalog import Catalog
+from kiosk.gestures.stabilizer import Stabilizer, StabilizerConfig
 from kiosk.stats import Stats
 from kiosk.store.journal import CartJournal
 from kiosk.shop.cart import Cart
@@ -94,6 +95,8 @@ class Parts:
     """Journals the cart in progress (same SQLite file as the orders), so a crash loses no cart."""
     resume: Cart | None = None
     """A journaled cart to resume at the first frame (see kiosk/store/journal.py)."""
+    stabilizer: StabilizerConfig | None = None
+    """Gesture labels act only once they have held (scores["ok"], the click, passes through); None: raw labels."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,6 +126,7 @@ class App:
         self.kiosk = Kiosk(parts.catalog, parts.timings, parts.new_uid,
                            page_size=catalog_rows(parts.size, self.theme.sizes))
         self.selector = ActiveHandSelector()
+        self.stabilizer = Stabilizer(parts.stabilizer) if parts.stabilizer is not None else None
         if isinstance(parts.tracker, DemoHandTracker):  # the demo aims at this app's buttons, with its gestures
             parts.tracker.keys = build_script(parts.catalog, parts.size, Pointer(parts.size, parts.pointer),
                                               parts.timings, self.options, ui.gesture_hold)
@@ -183,6 +187,11 @@ class App:
             self.stats.add("landmarks", t1 - t0)
             if hand is not None:
                 self.stats.add("classify", clock() - t1)
+        if self.stabilizer is not None:
+            if hand is None:
+                self.stabilizer.reset()
+            else:
+                gesture = self.stabilizer.update(gesture, frame.t)
         return Tracked(frame, hands, active, gesture, pinch, (t1 - t0) * 1000)
 
     def present(self, tracked: Tracked) -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 from kiosk.config import Config, find_config_file, load_config
 from kiosk.errors import InputError, KioskError
 
-COMMANDS = ("run", "orders", "layout", "annotate", "setup-model", "transitions", "bench", "collect", "soak")
+COMMANDS = ("run", "orders", "layout", "annotate", "setup-model", "transitions", "bench", "collect", "soak",
+            "train", "eval-gestures", "build-gesture-model")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--size", type=_size, help="window / headless surface size, WxH (default from config: 1280x720)")
     run.add_argument("--events", type=Path, help="write one JSON event per line to this file")
     run.add_argument("--model", type=Path, help="hand_landmarker.task to use")
+    run.add_argument("--gesture-model", type=Path, help="a gesture model .npz from `train` (default: the shipped one)")
     run.add_argument("--gesture-task", type=Path,
                      help="a MediaPipe gesture_recognizer.task (e.g. from Model Maker) to use instead of the hand "
                           "model and the built-in classifier")
@@ -80,8 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     collect.add_parser(sub)
     from kiosk import soak
+    from kiosk.gestures import toolkit
 
     soak.add_parser(sub)
+    toolkit.add_parsers(sub)
     return parser
 
 
@@ -108,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_run(args, config: Config) -> int:
     from kiosk import app, loop
     from kiosk.events import EventLog
-    from kiosk.gestures.classifier import RuleClassifier
+    from kiosk.gestures.model import build_classifier
     from kiosk.interaction.pointer import Pointer
     from kiosk.shop.catalog import load_catalog
 
@@ -117,7 +121,7 @@ def cmd_run(args, config: Config) -> int:
     model = args.model or config.tracker.model
     source, notes, demo = _open_source(args.source, config)
     tracker = None
-    classifier = RuleClassifier()
+    classifier = build_classifier(config.gestures, args.gesture_model)
     journal, resume = None, None
     try:
         if demo:
@@ -149,6 +153,7 @@ def cmd_run(args, config: Config) -> int:
         parts = app.Parts(source=source, tracker=tracker, classifier=classifier, catalog=catalog, store=store,
                           size=size, pointer=config.pointer, timings=config.timings,
                           events=EventLog(args.events), notes=notes, journal=journal, resume=resume,
+                          stabilizer=config.gestures.stabilizer(),
                           **app.config_parts(config, find_config_file(args.config), tunable_model))
         try:
             return loop.run(app.App(parts, surface), max_frames=args.max_frames, fullscreen=fullscreen,
@@ -278,7 +283,6 @@ def cmd_layout(args, config: Config) -> int:
 
 def cmd_annotate(args, config: Config) -> int:
     from kiosk.annotate import annotate
-    from kiosk.gestures.classifier import RuleClassifier
     from kiosk.vision.tracker import MediaPipeHandTracker
 
     if not 0.0 <= args.min_detection_confidence <= 1.0:
@@ -291,7 +295,10 @@ def cmd_annotate(args, config: Config) -> int:
 
         detector, classifier = MediaPipeGestureRecognizer(args.gesture_task, **settings), TaskGestureClassifier()
     else:
-        detector, classifier = MediaPipeHandTracker(args.model or config.tracker.model, **settings), RuleClassifier()
+        from kiosk.gestures.model import build_classifier
+
+        detector = MediaPipeHandTracker(args.model or config.tracker.model, **settings)
+        classifier = build_classifier(config.gestures)
     try:
         return annotate(args.inputs, args.out, detector, classifier, sys.stdout, sys.stderr)
     finally:
@@ -339,6 +346,24 @@ def cmd_collect(args, config: Config) -> int:
     return collect(args, config)
 
 
+def cmd_train(args, config: Config) -> int:
+    from kiosk.gestures.toolkit import cmd_train as train
+
+    return train(args, config)
+
+
+def cmd_eval_gestures(args, config: Config) -> int:
+    from kiosk.gestures.toolkit import cmd_eval_gestures as evaluate
+
+    return evaluate(args, config)
+
+
+def cmd_build_gesture_model(args, config: Config) -> int:
+    from kiosk.gestures.toolkit import cmd_build_gesture_model as build
+
+    return build(args, config)
+
+
 COMMAND_FUNCTIONS = {
     "run": cmd_run,
     "orders": cmd_orders,
@@ -349,4 +374,7 @@ COMMAND_FUNCTIONS = {
     "bench": cmd_bench,
     "collect": cmd_collect,
     "soak": cmd_soak,
+    "train": cmd_train,
+    "eval-gestures": cmd_eval_gestures,
+    "build-gesture-model": cmd_build_gesture_model,
 }

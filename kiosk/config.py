@@ -11,6 +11,7 @@ KioskTimings), so each default is written once, next to the code that uses it.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -18,6 +19,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kiosk.errors import InputError, read_toml
+from kiosk.gestures.model import GestureConfig
 from kiosk.interaction.pointer import PointerConfig
 from kiosk.shop.machine import KioskTimings
 
@@ -103,6 +105,7 @@ class Config(_Section):
     orders: OrdersConfig = OrdersConfig()
     display: DisplayConfig = DisplayConfig()
     ui: UIConfig = UIConfig()
+    gestures: GestureConfig = GestureConfig()
 
 
 def find_config_file(explicit: Path | None) -> Path | None:
@@ -139,6 +142,7 @@ def _resolve_paths(config: Config, base: Path) -> Config:
         "shop": config.shop.model_copy(update={"catalog": res(config.shop.catalog)}),
         "orders": config.orders.model_copy(update={"db": res(config.orders.db)}),
         "ui": config.ui.model_copy(update={"theme": res(config.ui.theme)}),
+        "gestures": replace(config.gestures, model=res(config.gestures.model)),
     })
 
 

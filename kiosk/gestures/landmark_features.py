@@ -1,0 +1,144 @@
+"""Hand -> a fixed-length feature vector for the landmark gesture model. Pure numpy.
+
+The vector does not depend on where the hand is, how large it is, its rotation in the
+image plane, or whether it is a left or a right hand. It is built from the world
+landmarks (metres, camera-aligned axes), never from the image landmarks, whose x and y
+are fractions of a frame whose aspect we do not know. Normalisation (`normalise`):
+
+1. translate so the wrist is at the origin;
+2. mirror x for a Left hand (`Hand.handedness`, the person's real hand), so every hand
+   looks like a right hand;
+3. rotate about the camera axis (the image plane) so wrist -> middle-finger MCP points up
+   (-y, image convention);
+4. divide by the palm size (wrist -> middle MCP, 3D), so the palm is 1 long.
+
+Then the vector (`FEATURE_NAMES` says what each entry is):
+
+- the 20 normalised joints (x, y, z), 60 values (the wrist is always 0, so left out);
+- explicit geometry next to them, so a small model needs few examples to find it:
+  pinch ratio (thumb tip to index tip in the image plane, see features.pinch_ratio) and
+  the same in 3D; per finger (thumb..pinky) straightness, reach and extension as in
+  kiosk.gestures.features; the cosine of the bend at each finger's three joints; thumb
+  tip to each other fingertip and to the index MCP (image plane); gaps between
+  neighbouring fingertips (image plane); and each fingertip's height along the hand axis.
+
+Depth (z) is the world landmarks' least reliable axis, so every distance that decides a
+gesture is also given in the image plane, and training randomly stretches z (see
+kiosk.gestures.synthetic) so the model cannot lean on depth alone.
+
+FEATURE_VERSION changes whenever the vector changes; model files record it and a model
+built for another version is refused.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+FEATURE_VERSION = 1
+
+# Wrist, then the four joints of each finger: thumb (CMC, MCP, IP, TIP), index..pinky (MCP, PIP, DIP, TIP).
+_CHAINS = np.array([[0, 1, 2, 3, 4], [0, 5, 6, 7, 8], [0, 9, 10, 11, 12], [0, 13, 14, 15, 16], [0, 17, 18, 19, 20]])
+_FINGERS = ("thumb", "index", "middle", "ring", "pinky")
+_TIPS = np.array([4, 8, 12, 16, 20])
+_MIDDLE_MCP = 9
+_INDEX_MCP = 5
+
+
+def _names() -> tuple[str, ...]:
+    names = [f"{axis}{j}" for j in range(1, 21) for axis in "xyz"]
+    names += ["pinch_xy", "pinch_3d"]
+    names += [f"straight_{f}" for f in _FINGERS]
+    names += [f"reach_{f}" for f in _FINGERS]
+    names += [f"extension_{f}" for f in _FINGERS]
+    names += [f"bend{k}_{f}" for f in _FINGERS for k in (1, 2, 3)]
+    names += [f"thumb_to_{f}_tip" for f in _FINGERS[1:]] + ["thumb_to_index_mcp"]
+    names += ["gap_index_middle", "gap_middle_ring", "gap_ring_pinky"]
+    names += [f"height_{f}" for f in _FINGERS]
+    return tuple(names)
+
+
+FEATURE_NAMES: tuple[str, ...] = _names()
+NUM_FEATURES = len(FEATURE_NAMES)
+
+
+def normalise(world: np.ndarray, handedness: str) -> np.ndarray:
+    """(21, 3) world landmarks (metres) -> the same joints in the hand's own frame (palm sizes).
+
+    Wrist at the origin, a Left hand mirrored to look like a right one, wrist -> middle
+    MCP pointing up (-y) in the image plane, and wrist -> middle MCP of length 1 (3D).
+    """
+    w = np.asarray(world, dtype=np.float64).reshape(21, 3)
+    p = w - w[0]
+    m = -1.0 if handedness == "Left" else 1.0
+    mx, my, mz = m * float(p[_MIDDLE_MCP, 0]), float(p[_MIDDLE_MCP, 1]), float(p[_MIDDLE_MCP, 2])
+    r = (mx * mx + my * my) ** 0.5
+    # The in-plane rotation [[c, -s], [s, c]] that takes (mx, my) to (0, -r).
+    c, s = (-my / r, -mx / r) if r > 1e-12 else (1.0, 0.0)
+    palm = max((r * r + mz * mz) ** 0.5, 1e-9)
+    # Mirror, rotate and scale in one matrix: one matmul instead of several array ops.
+    transform = np.array([[c * m, -s, 0.0], [s * m, c, 0.0], [0.0, 0.0, 1.0]]) / palm
+    return p @ transform.T
+
+
+def _pair_table() -> tuple[np.ndarray, np.ndarray]:
+    """Every difference the features need, as (a, b) joint indices for p[a] - p[b], in one table
+    so they are all taken in one gather (per-call numpy overhead dominates at this size)."""
+    pairs = [(c[j + 1], c[j]) for c in _CHAINS for j in range(4)]  # 20 bones, finger by finger
+    pairs += [(c[4], c[1]) for c in _CHAINS]  # 5 chords: first joint -> tip
+    pairs += [(c[4], 0) for c in _CHAINS]  # 5 tips from the wrist
+    pairs += [(c[2], 0) for c in _CHAINS]  # 5 second joints (PIP; thumb MCP) from the wrist
+    pairs += [(t, 4) for t in _TIPS[1:]]  # 4 thumb tip -> other fingertips
+    pairs += [(_INDEX_MCP, 4)]  # thumb tip -> index MCP
+    pairs += [(_TIPS[i + 1], _TIPS[i]) for i in range(1, 4)]  # 3 gaps between neighbouring fingertips
+    a, b = zip(*pairs)
+    return np.array(a), np.array(b)
+
+
+def _difference_matrix() -> np.ndarray:
+    a, b = _pair_table()
+    m = np.zeros((len(a), 21))
+    m[np.arange(len(a)), a] += 1.0
+    m[np.arange(len(a)), b] -= 1.0
+    return m
+
+
+_DIFF = _difference_matrix()  # (43, 21): _DIFF @ p is every p[a] - p[b] of the pair table
+# Slices into the pair table.
+_THUMB, _GAPS = slice(35, 40), slice(40, 43)
+_EXT_OFFSET = np.array([0.6] * 5 + [0.9] * 5)
+_EXT_SCALE = np.array([1 / 0.3] * 5 + [1 / 0.35] * 5)
+
+
+def features_from_normalised(p: np.ndarray) -> np.ndarray:
+    """(21, 3) output of `normalise` -> (NUM_FEATURES,) float64."""
+    d = _DIFF @ p  # (43, 3)
+    sq = d * d
+    n2 = np.sqrt(sq[:, 0] + sq[:, 1])  # image-plane lengths
+    n3 = np.sqrt(n2 * n2 + sq[:, 2])
+    bones = n3[:20].reshape(5, 4)
+    unit = (d[:20] / np.maximum(n3[:20], 1e-9)[:, None]).reshape(5, 4, 3)
+    bend = (unit[:, :-1] * unit[:, 1:]).sum(axis=2).ravel()  # 1 straight, < 0 folded back
+    # straightness (chord / path from the first joint) and reach (tip / PIP distance from the wrist)
+    ratios = n3[20:30] / np.maximum(np.concatenate([bones[:, 1:].sum(axis=1), n3[30:35]]), 1e-9)
+    # features.extension, for all five fingers at once: min of clipped straightness and reach.
+    ext = np.minimum(np.maximum((ratios - _EXT_OFFSET) * _EXT_SCALE, 0.0), 1.0)
+    return np.concatenate([
+        p[1:].ravel(),
+        n2[35:36], n3[35:36],  # pinch: thumb tip -> index tip, image plane and 3D
+        ratios, np.minimum(ext[:5], ext[5:]), bend,
+        n2[_THUMB], n2[_GAPS],
+        -p[_TIPS, 1],  # height along the hand axis (up is -y)
+    ])
+
+
+def hand_features(world: np.ndarray, handedness: str) -> np.ndarray:
+    """(21, 3) world landmarks (metres) and the person's hand -> (NUM_FEATURES,) float64."""
+    return features_from_normalised(normalise(world, handedness))
+
+
+def batch_features(worlds: np.ndarray, handedness) -> np.ndarray:
+    """(N, 21, 3) world landmarks and N handedness labels -> (N, NUM_FEATURES) float64."""
+    worlds = np.asarray(worlds, dtype=np.float64)
+    out = np.empty((len(worlds), NUM_FEATURES))
+    for i, (w, h) in enumerate(zip(worlds, handedness)):
+        out[i] = hand_features(w, str(h))
+    return out

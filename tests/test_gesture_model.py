@@ -1,0 +1,374 @@
+"""The landmark gesture model: features (invariances), the model file (format, validation,
+determinism), the classifier (click sources, 👌 smoothness), and the shipped model on
+synthetic hands it was not trained on.
+
+Synthetic hands come from kiosk.gestures.handgen's own `synth_hand` (its random views,
+not the training recipe's), with seeds the training recipe never uses.
+"""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kiosk.errors import InputError
+from kiosk.gestures import features as F
+from kiosk.gestures import model as M
+from kiosk.gestures.classifier import ok_strength
+from kiosk.gestures.handgen import POSES, interpolate, pose_world, random_shape, render, synth_hand
+from kiosk.gestures.landmark_features import FEATURE_NAMES, FEATURE_VERSION, NUM_FEATURES, hand_features, normalise
+from kiosk.types import Hand
+from tests.conftest import REPO
+
+SHIPPED = REPO / "models" / "gestures.npz"
+GESTURES = ("point", "ok", "fist", "palm", "thumbs_up", "peace")
+
+
+def hand_of(world: np.ndarray, handedness: str) -> Hand:
+    world = np.asarray(world, dtype=np.float64)
+    return Hand(render(world, handedness=handedness).landmarks.astype(np.float64), world, handedness, 0.9)
+
+
+def synth(label: str, n: int, seed: int) -> list[Hand]:
+    rng = np.random.default_rng([seed, 4242, sum(map(ord, label))])
+    out = []
+    for _ in range(n):
+        s = synth_hand(label, rng)
+        out.append(Hand(s.landmarks.astype(np.float64), s.world.astype(np.float64), s.handedness, 0.9))
+    return out
+
+
+def rot_z(theta: float) -> np.ndarray:
+    c, s = math.cos(theta), math.sin(theta)
+    return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+
+
+# --------------------------------------------------------------------------- features
+
+
+@pytest.fixture(scope="module")
+def some_hands() -> list[Hand]:
+    return [h for label in GESTURES for h in synth(label, 4, seed=1)]
+
+
+def test_feature_vector_shape_and_names():
+    assert len(FEATURE_NAMES) == NUM_FEATURES == len(set(FEATURE_NAMES))
+    h = synth("ok", 1, seed=2)[0]
+    f = hand_features(h.world, h.handedness)
+    assert f.shape == (NUM_FEATURES,) and np.all(np.isfinite(f))
+
+
+def test_features_ignore_position_size_in_plane_rotation(some_hands):
+    for h in some_hands:
+        base = hand_features(h.world, h.handedness)
+        for theta in (0.3, -1.2, math.pi):
+            moved = (h.world @ rot_z(theta).T) * 1.7 + np.array([0.3, -0.2, 0.5])
+            np.testing.assert_allclose(hand_features(moved, h.handedness), base, atol=1e-9)
+
+
+def test_features_ignore_handedness_when_the_hand_is_mirrored(some_hands):
+    """A left hand is a mirrored right hand: mirror the joints and swap the label -> the same vector."""
+    for h in some_hands:
+        other = "Left" if h.handedness == "Right" else "Right"
+        mirrored = h.world * np.array([-1.0, 1.0, 1.0])
+        np.testing.assert_allclose(hand_features(mirrored, other), hand_features(h.world, h.handedness), atol=1e-9)
+
+
+def test_handedness_label_is_used(some_hands):
+    """Control for the test above: mirroring the joints without swapping the label changes the vector."""
+    h = some_hands[0]
+    mirrored = h.world * np.array([-1.0, 1.0, 1.0])
+    assert np.abs(hand_features(mirrored, h.handedness) - hand_features(h.world, h.handedness)).max() > 0.05
+
+
+def test_left_and_right_poses_from_handgen_give_one_vector():
+    for label in GESTURES:
+        right = hand_features(pose_world(POSES[label], handedness="Right"), "Right")
+        left = hand_features(pose_world(POSES[label], handedness="Left"), "Left")
+        np.testing.assert_allclose(left, right, atol=1e-9)
+
+
+def test_normalised_frame_wrist_origin_palm_up_unit_length(some_hands):
+    for h in some_hands:
+        p = normalise(h.world, h.handedness)
+        assert np.allclose(p[0], 0.0)
+        assert np.linalg.norm(p[9]) == pytest.approx(1.0)
+        assert abs(p[9, 0]) < 1e-9 and p[9, 1] < 0  # wrist -> middle MCP points up in the image plane
+
+
+def test_explicit_features_match_the_reference_measurements(some_hands):
+    """landmark_features re-implements features.py vectorised; both must agree."""
+    idx = {n: i for i, n in enumerate(FEATURE_NAMES)}
+    for h in some_hands:
+        f = hand_features(h.world, h.handedness)
+        assert f[idx["pinch_xy"]] == pytest.approx(F.pinch_ratio(h.world), abs=1e-9)
+        for finger in F.FINGER_JOINTS:
+            assert f[idx[f"extension_{finger}"]] == pytest.approx(F.extension(h.world, finger), abs=1e-9)
+            assert f[idx[f"straight_{finger}"]] == pytest.approx(F.straightness(h.world, finger), abs=1e-9)
+            assert f[idx[f"reach_{finger}"]] == pytest.approx(F.reach(h.world, finger), abs=1e-9)
+
+
+def test_rule_strength_from_features_equals_the_rule():
+    rng = np.random.default_rng(11)
+    hands = [h for label in GESTURES for h in synth(label, 6, seed=3)]
+    for start in ("point", "palm", "fist"):
+        for s in np.linspace(0, 1, 9):
+            hands.append(hand_of(pose_world(interpolate(POSES[start], POSES["ok"], float(s)), random_shape(rng)),
+                                 "Right"))
+    values = []
+    for h in hands:
+        mine = M.rule_ok_strength(hand_features(h.world, h.handedness))
+        assert mine == pytest.approx(ok_strength(h.world), abs=1e-9)
+        values.append(mine)
+    assert min(values) == 0.0 and max(values) > 0.9  # the check covered the whole range
+
+
+# --------------------------------------------------------------------------- a hand-made model
+
+
+def tiny_model(labels=("none", "point", "ok"), hidden=(5,), seed=0, ok_bias=None) -> M.GestureModel:
+    rng = np.random.default_rng(seed)
+    widths = [NUM_FEATURES, *hidden, len(labels)]
+    ws = tuple(rng.normal(0, 0.3, (a, b)).astype(np.float32) for a, b in zip(widths, widths[1:]))
+    bs = [rng.normal(0, 0.1, b).astype(np.float32) for b in widths[1:]]
+    if ok_bias is not None:  # a constant model: p(ok) fixed by the biases alone
+        ws = tuple(np.zeros_like(w) for w in ws)
+        bs[-1] = np.zeros(len(labels), np.float32)
+        bs[-1][labels.index("ok")] = ok_bias
+    return M.GestureModel(tuple(labels), rng.normal(0, 1, NUM_FEATURES).astype(np.float32),
+                          rng.uniform(0.5, 2, NUM_FEATURES).astype(np.float32), ws, tuple(bs), {"note": "test"})
+
+
+def test_predict_proba_is_a_softmax_over_an_mlp():
+    m = tiny_model()
+    f = np.random.default_rng(1).normal(size=(4, NUM_FEATURES))
+    x = (f - m.mean) / m.scale
+    h = np.maximum(x @ m.weights[0] + m.biases[0], 0)
+    z = h @ m.weights[1] + m.biases[1]
+    expected = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(m.predict_proba(f), expected, rtol=1e-5)
+    np.testing.assert_allclose(m.predict_proba(f).sum(axis=1), 1.0)
+
+
+def test_save_load_round_trip(tmp_path):
+    m = tiny_model(hidden=(7, 4))
+    path = tmp_path / "g.npz"
+    M.save_model(m, path)
+    back = M.load_model(path)
+    assert back.labels == m.labels and back.meta["note"] == "test"
+    assert back.meta["feature_version"] == FEATURE_VERSION
+    f = np.random.default_rng(2).normal(size=(3, NUM_FEATURES))
+    np.testing.assert_array_equal(back.predict_proba(f), m.predict_proba(f))
+    assert [p.name for p in tmp_path.iterdir()] == ["g.npz"]  # no temporary file left behind
+    with np.load(path, allow_pickle=False) as npz:  # a plain .npz: numpy reads it without pickle
+        assert set(npz.files) == {"meta", "mean", "scale", "W0", "b0", "W1", "b1", "W2", "b2"}
+
+
+def test_same_model_same_bytes(tmp_path):
+    a, b = tmp_path / "a.npz", tmp_path / "b.npz"
+    M.save_model(tiny_model(seed=5), a)
+    M.save_model(tiny_model(seed=5), b)
+    assert a.read_bytes() == b.read_bytes()
+    M.save_model(tiny_model(seed=6), b)
+    assert a.read_bytes() != b.read_bytes()
+
+
+# --------------------------------------------------------------------------- bad model files
+
+
+def arrays_of(m: M.GestureModel) -> dict[str, np.ndarray]:
+    return dict(m.arrays())
+
+
+def write_arrays(path: Path, arrays: dict, **kwargs) -> Path:
+    np.savez(path, **arrays, **kwargs)
+    return path
+
+
+def with_meta(arrays: dict, **changes) -> dict:
+    meta = json.loads(str(arrays["meta"]))
+    meta.update(changes)
+    return {**arrays, "meta": np.array(json.dumps(meta))}
+
+
+BAD = {
+    "wrong format": (lambda a: with_meta(a, format="something-else"), "format"),
+    "newer format version": (lambda a: with_meta(a, format_version=2), "format version 2"),
+    "other feature version": (lambda a: with_meta(a, feature_version=FEATURE_VERSION + 1), "feature version"),
+    "no ok label": (lambda a: with_meta(a, labels=["none", "point", "fist"]), "'ok'"),
+    "no none label": (lambda a: with_meta(a, labels=["palm", "point", "ok"]), "'none'"),
+    "duplicate labels": (lambda a: with_meta(a, labels=["none", "ok", "ok"]), "distinct"),
+    "meta not json": (lambda a: {**a, "meta": np.array("{not json")}, "JSON"),
+    "no meta": (lambda a: {k: v for k, v in a.items() if k != "meta"}, "meta"),
+    "float64 weights": (lambda a: {**a, "W0": a["W0"].astype(np.float64)}, "float32"),
+    "wrong input width": (lambda a: {**a, "W0": a["W0"][:-3], "mean": a["mean"]}, "W0"),
+    "mean of wrong length": (lambda a: {**a, "mean": a["mean"][:10]}, "mean"),
+    "bias of wrong length": (lambda a: {**a, "b0": a["b0"][:-1]}, "b0"),
+    "last layer vs labels": (lambda a: with_meta(a, labels=["none", "ok"]), "outputs for 2 labels"),
+    "nan weight": (lambda a: {**a, "W1": np.full_like(a["W1"], np.nan)}, "NaN"),
+    "zero scale": (lambda a: {**a, "scale": np.zeros_like(a["scale"])}, "positive"),
+    "extra array": (lambda a: {**a, "extra": np.zeros(3, np.float32)}, "unexpected"),
+    "missing bias": (lambda a: {k: v for k, v in a.items() if k != "b1"}, "missing"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_model_files_are_one_input_error_naming_the_file(tmp_path, case):
+    change, needle = BAD[case]
+    path = write_arrays(tmp_path / "bad.npz", change(arrays_of(tiny_model())))
+    with pytest.raises(InputError) as e:
+        M.load_model(path)
+    message = str(e.value)
+    assert str(path) in message and needle in message and "\n" not in message
+
+
+def test_pickled_arrays_are_refused(tmp_path):
+    arrays = arrays_of(tiny_model())
+    arrays["W0"] = np.array([{"evil": 1}], dtype=object)
+    path = write_arrays(tmp_path / "pickled.npz", arrays)
+    with pytest.raises(InputError, match="pickle"):
+        M.load_model(path)
+
+
+@pytest.mark.parametrize("content, needle", [(b"", "not a"), (b"hello, not a zip" * 10, "not a"),
+                                             (None, "file not found")])
+def test_not_a_model_file(tmp_path, content, needle):
+    path = tmp_path / "x.npz"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(InputError, match=needle):
+        M.load_model(path)
+
+
+def test_a_zip_without_arrays_is_refused(tmp_path):
+    path = tmp_path / "x.npz"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("readme.txt", "hi")
+    with pytest.raises(InputError, match="no 'meta'"):
+        M.load_model(path)
+
+
+def test_a_folder_is_not_a_model(tmp_path):
+    with pytest.raises(InputError, match="not a file"):
+        M.load_model(tmp_path)
+
+
+# --------------------------------------------------------------------------- the classifier
+
+
+def test_click_sources():
+    """rule: exactly the geometric rule; model: exactly p(ok); both: the smaller of the two."""
+    hands = synth("ok", 5, seed=8) + synth("point", 5, seed=8)
+    for bias in (-3.0, 0.0, 3.0):
+        m = tiny_model(ok_bias=bias)
+        p_ok = float(m.predict_proba(np.zeros(NUM_FEATURES))[m.labels.index("ok")])
+        for h in hands:
+            r = ok_strength(h.world)
+            assert M.ModelClassifier(m, "rule").classify(h).p("ok") == pytest.approx(r, abs=1e-9)
+            assert M.ModelClassifier(m, "model").classify(h).p("ok") == pytest.approx(p_ok)
+            assert M.ModelClassifier(m, "both").classify(h).p("ok") == pytest.approx(min(p_ok, r))
+
+
+def test_label_is_ok_exactly_when_the_click_strength_is_half_or_more():
+    m = tiny_model(hidden=(6,), seed=3)
+    for click in M.CLICK_SOURCES:
+        clf = M.ModelClassifier(m, click)
+        for h in synth("ok", 8, seed=9) + synth("palm", 8, seed=9):
+            gesture = clf.classify(h)
+            assert (gesture.label == "ok") == (gesture.p("ok") >= 0.5)
+            assert set(gesture.scores) == set(m.labels)
+            assert 0.0 <= gesture.p("ok") <= 1.0
+
+
+def test_unknown_click_source_is_refused():
+    with pytest.raises(ValueError):
+        M.ModelClassifier(tiny_model(), "sometimes")
+
+
+def test_gesture_config_and_build_classifier(tmp_path):
+    from kiosk.gestures.classifier import RuleClassifier
+
+    assert isinstance(M.build_classifier(M.GestureConfig(classifier="rule")), RuleClassifier)
+    path = tmp_path / "g.npz"
+    M.save_model(tiny_model(), path)
+    clf = M.build_classifier(M.GestureConfig(model=path, click="model"))
+    assert isinstance(clf, M.ModelClassifier) and clf.click == "model" and clf.labels == ("none", "point", "ok")
+    other = tmp_path / "other.npz"
+    M.save_model(tiny_model(labels=("none", "ok", "rock")), other)
+    assert M.build_classifier(M.GestureConfig(model=path), model=other).labels == ("none", "ok", "rock")
+    with pytest.raises(InputError, match="file not found"):
+        M.build_classifier(M.GestureConfig(model=tmp_path / "missing.npz"))
+    for bad in ({"classifier": "magic"}, {"click": "never"}, {"hold": -1}, {"min_frames": 0}, {"min_score": 2}):
+        with pytest.raises(ValueError):
+            M.GestureConfig(**bad)
+    assert M.GestureConfig(hold=0.2, min_frames=4).stabilizer().hold == 0.2
+
+
+def test_inference_modules_import_without_heavy_libraries():
+    block = "import sys\n" + "".join(f'sys.modules["{m}"] = None\n' for m in ("pygame", "cv2", "mediapipe", "torch"))
+    modules = ["kiosk.gestures.model", "kiosk.gestures.landmark_features", "kiosk.gestures.stabilizer",
+               "kiosk.gestures.synthetic"]
+    code = block + "".join(f"import {m}\n" for m in modules) + "print('ok')\n"
+    r = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    # Control: the same block does stop a module that needs torch.
+    r = subprocess.run([sys.executable, "-c", block + "from kiosk.gestures.training import fit\nfit(*[None]*6)\n"],
+                       cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0 and "torch" in r.stderr
+
+
+# --------------------------------------------------------------------------- the shipped model
+
+
+@pytest.fixture(scope="module")
+def shipped() -> M.GestureModel:
+    if not SHIPPED.is_file():
+        pytest.fail(f"{SHIPPED} is missing: python main.py build-gesture-model")
+    return M.load_model(SHIPPED)
+
+
+def test_shipped_model_is_small_and_complete(shipped):
+    assert SHIPPED.stat().st_size < 200_000
+    assert set(shipped.labels) >= {"none", "point", "ok", "fist", "palm", "thumbs_up", "peace"}
+    assert shipped.meta["recipe"]["seed"] is not None  # the recipe that rebuilds it is inside
+
+
+@pytest.fixture(scope="module")
+def held_out() -> dict[str, list[Hand]]:
+    return {label: synth(label, 40, seed=77) for label in GESTURES}
+
+
+def test_shipped_model_labels_unseen_synthetic_hands(shipped, held_out):
+    clf = M.ModelClassifier(shipped, "model")
+    for label, hands in held_out.items():
+        got = Counter(clf.classify(h).label for h in hands)
+        assert got[label] / len(hands) >= 0.9, (label, got)
+
+
+def test_shipped_default_never_clicks_on_other_gestures(shipped, held_out):
+    clf = M.ModelClassifier(shipped)  # the default click source
+    strengths = [clf.classify(h).p("ok") for label, hands in held_out.items() if label != "ok" for h in hands]
+    assert max(strengths) < 0.6  # PointerConfig.press_at
+    assert np.mean([clf.classify(h).p("ok") >= 0.6 for h in held_out["ok"]]) >= 0.8
+
+
+def test_ok_strength_rises_smoothly_from_point_to_ok(shipped):
+    """The pointer's hysteresis needs a continuous 👌 strength: ~0 at a point, ~1 at a 👌,
+    never falling back on the way, and (the default) passing through intermediate values."""
+    for handedness in ("Right", "Left"):
+        worlds = [pose_world(interpolate(POSES["point"], POSES["ok"], float(s)), handedness=handedness)
+                  for s in np.linspace(0.0, 1.0, 41)]
+        hands = [hand_of(w, handedness) for w in worlds]
+        for click in M.CLICK_SOURCES:
+            ok = np.array([M.ModelClassifier(shipped, click).classify(h).p("ok") for h in hands])
+            assert ok[0] < 0.1 and ok[-1] > 0.9, (click, ok)
+            assert np.all(np.diff(ok) > -0.05), (click, ok)  # no drop: one closing is one press
+        default = np.array([M.ModelClassifier(shipped).classify(h).p("ok") for h in hands])
+        assert np.sum((default > 0.15) & (default < 0.85)) >= 3, default  # a ramp, not a step
