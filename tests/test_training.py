@@ -246,6 +246,15 @@ def test_train_end_to_end(tmp_path, capsys, fake_detector, hand_model):
     assert code == 0 and fake_detector.calls == 1
 
 
+def test_default_export_dir_is_beside_the_dataset(tmp_path, capsys, fake_detector, hand_model):
+    data = tmp_path / "photos"
+    make_dataset(data, {"none": 6, "ok": 6})
+    code, _, err = run(["train", str(data), "--model", str(hand_model), *TINY], capsys)
+    assert code == 0, err
+    assert (tmp_path / "photos-model" / "gestures.npz").is_file()
+    assert not (data / "gestures.npz").exists()
+
+
 def test_train_learns_the_new_class(tmp_path, capsys, fake_detector, hand_model):
     data = tmp_path / "data"
     make_dataset(data, {"none": 40, "ok": 30, "rock": 30})
@@ -254,7 +263,8 @@ def test_train_learns_the_new_class(tmp_path, capsys, fake_detector, hand_model)
     assert run(argv, capsys)[0] == 0
     clf = M.load_classifier(tmp_path / "out" / "gestures.npz", click="model")
     rng = np.random.default_rng(123)
-    rocks = [Hand(np.zeros((21, 3)), pose_world(rock_pose(), random_shape(rng), h), h, 0.9) for h in ("Left", "Right") * 5]
+    rocks = [Hand(np.zeros((21, 3)), pose_world(rock_pose(), random_shape(rng), h), h, 0.9)
+             for h in ("Left", "Right") * 5]
     assert sum(clf.classify(h).label == "rock" for h in rocks) >= 8
 
 

@@ -110,8 +110,8 @@ def scan_dataset(root: Path, require_none: bool = True) -> Scan:
 def detector_settings(hand_model: Path, min_detection_confidence: float, num_hands: int) -> str:
     """The cache key's settings part: what decides the landmarks besides the image."""
     digest = hashlib.sha256(Path(hand_model).read_bytes()).hexdigest() if Path(hand_model).is_file() else "?"
-    return json.dumps({"hand_model_sha256": digest, "min_detection_confidence": round(float(min_detection_confidence), 6),
-                       "num_hands": int(num_hands), "mirrored": True}, sort_keys=True)
+    return json.dumps({"hand_model_sha256": digest, "num_hands": int(num_hands), "mirrored": True,
+                       "min_detection_confidence": round(float(min_detection_confidence), 6)}, sort_keys=True)
 
 
 @dataclass

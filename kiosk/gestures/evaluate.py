@@ -29,7 +29,6 @@ import numpy as np
 
 from kiosk.errors import InputError
 from kiosk.types import Gesture, Hand
-from kiosk.vision.sources import IMAGE_SUFFIXES
 
 TWO_HANDS = "(two hands)"
 NO_HAND = "(no hand)"
@@ -71,6 +70,8 @@ def _label_for(name: str, mapping: dict[str, str] | None, known: tuple[str, ...]
 
 def photo_labels(root: Path, known: tuple[str, ...], mapping: dict[str, str] | None = None) -> list[tuple[Path, str]]:
     """(image, label) for every image under `root`: top-level files by name, sub-folder files by folder."""
+    from kiosk.vision.sources import IMAGE_SUFFIXES
+
     root = Path(root)
     if not root.is_dir():
         raise InputError(f"eval-gestures: --photos {root} is not a folder")
@@ -206,8 +207,8 @@ def summarise(results: list[HandResult], labels: tuple[str, ...], press_at: floa
     per_class = {}
     for i, label in enumerate(labels):
         predicted, actual = int(matrix[:, i].sum()), int(matrix[i].sum())
-        per_class[label] = {"precision": _ratio(int(matrix[i, i]), predicted), "recall": _ratio(int(matrix[i, i]), actual),
-                            "support": actual}
+        hits = int(matrix[i, i])
+        per_class[label] = {"precision": _ratio(hits, predicted), "recall": _ratio(hits, actual), "support": actual}
     two = [d for d in details if d["true"] == TWO_HANDS]
     return {
         "labels": list(labels),
@@ -228,7 +229,8 @@ def summarise(results: list[HandResult], labels: tuple[str, ...], press_at: floa
         "strongest_other_ok": max((d["ok"] for d in details if d["true"] != "ok" and d["predicted"] != NO_HAND),
                                   default=None),
         "two_hand_hands": len(two),
-        "two_hand_predictions": {k: sum(1 for d in two if d["predicted"] == k) for k in sorted({d["predicted"] for d in two})},
+        "two_hand_predictions": {k: sum(1 for d in two if d["predicted"] == k)
+                                 for k in sorted({d["predicted"] for d in two})},
         "no_hand_photos": sorted({d["path"] for d in details if d["predicted"] == NO_HAND}),
         "details": details,
     }
@@ -254,8 +256,10 @@ def format_summary(s: dict, header: str = "") -> str:
                      + str(pc["support"]).rjust(7))
     lines.append("")
     lines.append(f"{len(labels)}-class accuracy: {_fmt(s['accuracy'])} ({s['correct']}/{s['hands']} hands)")
-    lines.append(f"ok (click) recall: {_fmt(s['ok_recall'])} ({s['ok_hands'] - len(s['missed_clicks'])}/{s['ok_hands']})"
-                 f"   false-click rate: {_fmt(s['false_click_rate'])} ({s['false_clicks']}/{s['other_hands']} other hands)"
+    hits = s["ok_hands"] - len(s["missed_clicks"])
+    lines.append(f"ok (click) recall: {_fmt(s['ok_recall'])} ({hits}/{s['ok_hands']})"
+                 f"   false-click rate: {_fmt(s['false_click_rate'])} "
+                 f"({s['false_clicks']}/{s['other_hands']} other hands)"
                  f"   click = scores['ok'] >= {s['click_threshold']}")
     lines.append(f"margins: weakest ok among ok hands {_fmt(s['weakest_ok'])}, "
                  f"strongest ok among other hands {_fmt(s['strongest_other_ok'])}")
@@ -329,4 +333,117 @@ def format_video(s: dict, header: str = "") -> str:
                  f"{len(s['presses_outside_ok'])}")
     lines.append("stabilised labels per true label: " + "; ".join(
         f"{t}: " + ", ".join(f"{k} {v}" for k, v in sorted(row.items())) for t, row in s["confusion_stable"].items()))
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- synthetic click stress test
+
+
+def synthetic_click_report(model, seed: int = 2024) -> dict:
+    """Compare the click sources ("rule", "model", "both") of `model` on synthetic hands it
+    was not trained on (`eval-gestures --synthetic`). Pure; about a minute.
+
+    - ok_recall: handgen.synth_hand 👌 hands (its own random views) reaching press_at 0.6;
+    - false_clicks: 100 synth_hand hands of each other gesture + 900 "none" hands from the
+      training recipe at an unused seed, reaching 0.6;
+    - sweeps: 60 point/palm/peace/fist -> 👌 interpolations (random shape, hand, view):
+      how many never reach 0.6, and the median share of the sweep between the last
+      strength <= 0.3 and the first >= 0.6 (the hysteresis band: wider resists jitter);
+    - chatter: a hand held where the strength is ~0.45 with heavy landmark noise
+      (0.004 of the frame) for 3 s through the real Pointer: clicks made (mean, max).
+    """
+    from kiosk.gestures.handgen import POSES, interpolate, pose_world, random_shape, render, synth_hand
+    from kiosk.gestures.landmark_features import hand_features
+    from kiosk.gestures.model import CLICK_SOURCES, combine_ok, rule_ok_strength
+    from kiosk.gestures.synthetic import GESTURES, Recipe, sample
+    from kiosk.interaction.pointer import Pointer
+
+    ok_index = model.labels.index("ok")
+
+    def strengths(world: np.ndarray, handedness: str) -> dict[str, float]:
+        f = hand_features(world, handedness)
+        p, r = float(model.predict_proba(f)[ok_index]), rule_ok_strength(f)
+        return {c: combine_ok(p, r, c) for c in CLICK_SOURCES}
+
+    rng = np.random.default_rng(seed)
+    recall = dict.fromkeys(CLICK_SOURCES, 0)
+    n_ok = 300
+    for _ in range(n_ok):
+        h = synth_hand("ok", rng)
+        for c, v in strengths(h.world, h.handedness).items():
+            recall[c] += v >= 0.6
+    false, n_other = dict.fromkeys(CLICK_SOURCES, 0), 0
+    for label in GESTURES:
+        if label == "ok":
+            continue
+        for _ in range(100):
+            h = synth_hand(label, rng)
+            n_other += 1
+            for c, v in strengths(h.world, h.handedness).items():
+                false[c] += v >= 0.6
+    unseen = Recipe(seed=seed + 1_000_003)
+    for i in range(300):
+        worlds, handedness = sample("none", i, unseen)
+        for w in worlds:
+            n_other += 1
+            for c, v in strengths(w, handedness).items():
+                false[c] += v >= 0.6
+    never, bands = dict.fromkeys(CLICK_SOURCES, 0), {c: [] for c in CLICK_SOURCES}
+    steps = np.linspace(0.0, 1.0, 101)
+    for start in ("point", "palm", "peace", "fist"):
+        for t in range(15):
+            shape, handedness = random_shape(rng), ("Left", "Right")[t % 2]
+            view = {"roll": rng.uniform(-0.7, 0.7), "yaw": rng.uniform(-0.5, 0.5), "pitch": rng.uniform(-0.5, 0.5)}
+            curve = {c: [] for c in CLICK_SOURCES}
+            for s in steps:
+                shot = render(pose_world(interpolate(POSES[start], POSES["ok"], float(s)), shape, handedness),
+                              handedness=handedness, **view)
+                for c, v in strengths(shot.world.astype(np.float64), handedness).items():
+                    curve[c].append(v)
+            for c in CLICK_SOURCES:
+                v = np.array(curve[c])
+                hit = np.flatnonzero(v >= 0.6)
+                if not len(hit):
+                    never[c] += 1
+                    continue
+                below = np.flatnonzero(v[: hit[0]] <= 0.3)
+                bands[c].append(float(steps[hit[0]] - steps[below[-1]]) if len(below) else 0.0)
+    chatter = {c: [] for c in CLICK_SOURCES}
+    for t in range(20):
+        shape, handedness = random_shape(rng), ("Left", "Right")[t % 2]
+        worlds = [pose_world(interpolate(POSES["point"], POSES["ok"], float(s)), shape, handedness)
+                  for s in np.linspace(0.0, 1.0, 51)]
+        for c in CLICK_SOURCES:
+            values = [strengths(render(w, handedness=handedness).world.astype(np.float64), handedness)[c]
+                      for w in worlds]
+            near = [i for i, v in enumerate(values) if v >= 0.45]
+            if not near:
+                continue
+            world, pointer, clicks = worlds[near[0]], Pointer((1920, 1080)), 0
+            for frame in range(90):
+                shot = render(world, handedness=handedness, noise_std=0.004, rng=rng)
+                w = shot.world.astype(np.float64)
+                pinch = float(np.linalg.norm(w[4, :2] - w[8, :2]) / max(np.linalg.norm(w[9] - w[0]), 1e-9))
+                state = pointer.update(frame / 30.0, (0.5, 0.5), strengths(w, handedness)[c], pinch)
+                clicks += sum(1 for e in state.events if e.kind.value == "click")
+            chatter[c].append(clicks)
+    return {c: {"ok_recall": recall[c] / n_ok, "false_clicks": int(false[c]), "other_hands": n_other,
+                "sweeps_never_pressing": never[c], "sweeps": 60,
+                "hysteresis_band_median": float(np.median(bands[c])) if bands[c] else None,
+                "chatter_clicks_mean": float(np.mean(chatter[c])) if chatter[c] else None,
+                "chatter_clicks_max": int(np.max(chatter[c])) if chatter[c] else None}
+            for c in CLICK_SOURCES}
+
+
+def format_synthetic(report: dict) -> str:
+    rows = [("ok recall (synth_hand 👌, n=300)", lambda r: f"{r['ok_recall']:.2f}"),
+            ("false clicks (other hands)", lambda r: f"{r['false_clicks']}/{r['other_hands']}"),
+            ("sweeps to 👌 never pressing", lambda r: f"{r['sweeps_never_pressing']}/{r['sweeps']}"),
+            ("hysteresis band (median)", lambda r: _fmt(r["hysteresis_band_median"])),
+            ("chatter clicks in 3 s (mean/max)", lambda r: f"{r['chatter_clicks_mean']:.2f}/{r['chatter_clicks_max']}"
+             if r["chatter_clicks_mean"] is not None else "-")]
+    sources = list(report)
+    lines = ["click source".ljust(36) + "".join(s.rjust(12) for s in sources)]
+    for name, fmt in rows:
+        lines.append(name.ljust(36) + "".join(fmt(report[s]).rjust(12) for s in sources))
     return "\n".join(lines)

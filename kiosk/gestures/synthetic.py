@@ -4,17 +4,18 @@
 arrays for the same recipe on any machine and with any number of worker processes: every
 hand draws from its own generator, seeded by (recipe.seed, label, index).
 
-What it makes:
+What it makes (docs/gestures.md has the shares):
 
-- the six gestures (point, ok, fist, palm, thumbs_up, peace): `handgen.synth_hand`, which
-  jitters the joint angles within the ranges that keep the gesture what it is, on a random
-  bone-length shape and handedness;
+- the six gestures (point, ok, fist, palm, thumbs_up, peace): half from
+  `handgen.synth_hand`, which jitters the joint angles within the ranges that keep the
+  gesture what it is, on a random bone-length shape and handedness; half (all but 👌)
+  from wider variants of what real hands do (`_variant_pose`);
 - "none", as varied as we can make it, because everything the kiosk sees between
   gestures is "none" and must not click:
-  - *combos*: each finger extended, curled or half-bent, and the thumb tucked, out,
-    splayed, across the palm, in a ring or anywhere, in every combination that is not one
-    of the six gestures (an L of thumb and index, three fingers, four with the thumb
-    folded, a claw, a ring with the other fingers curled, ...);
+  - *combinations*: each finger extended, curled, claw, flat-bent or part-way, and the
+    thumb tucked, out, splayed, folded across the palm, in a ring or anywhere, in every
+    combination that is not one of the six gestures; a share of them are the misses
+    where only the thumb differs (four fingers with the thumb in, an L, a "three");
   - *transitions*: a pose part-way between two gestures (30-70 % of the way);
   - *near misses of the 👌*: the ring opened part of the way toward a point, a palm or
     a peace sign; and the ring closed with the other fingers not all up (a grip, or all
@@ -23,8 +24,8 @@ What it makes:
   NONE_MAX_OK or more is drawn again: it is a 👌, or nearly, whatever made it.
 - each pose is photographed `views` times (`handgen.render`) at random orientations:
   mostly facing the camera, some side-on, some showing the back of the hand, any roll;
-  with landmark noise; and with the world depth stretched by a random factor, since
-  depth is MediaPipe's least reliable axis.
+  with landmark noise; and with depth errors like MediaPipe's (z stretched, whole
+  fingers bent forward or back, per-joint noise), since depth is its least reliable axis.
 
 The recipe (a frozen dataclass) is stored in every model file built from it, so the
 training set can be regenerated exactly (`train --base` does that).
@@ -105,6 +106,19 @@ class Recipe:
     """Per-joint depth noise, palm sizes."""
     variant_fraction: float = 0.5
     """Share of point/fist/palm/thumbs_up/peace poses drawn from the wider variants (`_variant_pose`)."""
+
+    def __post_init__(self) -> None:
+        ints = ("seed", "poses_per_gesture", "views")
+        if not all(isinstance(getattr(self, k), int) and not isinstance(getattr(self, k), bool) for k in ints):
+            raise ValueError(f"recipe: {', '.join(ints)} must be integers")
+        if self.poses_per_gesture < 1 or self.views < 1 or not self.none_factor > 0:
+            raise ValueError("recipe: poses_per_gesture, views and none_factor must be positive")
+        lo, hi = self.depth_stretch
+        if not 0 < lo <= hi or min(self.jitter, self.noise_std, self.depth_bend, self.depth_noise) < 0:
+            raise ValueError("recipe: bad depth_stretch, jitter or noise")
+        if not (0 <= self.side_fraction and 0 <= self.back_fraction and self.side_fraction + self.back_fraction <= 1
+                and 0 <= self.variant_fraction <= 1):
+            raise ValueError("recipe: view and variant fractions must be within 0..1")
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -4,6 +4,7 @@
     python main.py train DATASET --export-dir OUT      # a custom model from labelled photos
     python main.py eval-gestures --photos DIR --map hagrid [--json]
     python main.py eval-gestures --video clip.mp4      # a labelled scenario video (clip.json beside it)
+    python main.py eval-gestures --synthetic           # click sources compared on unseen synthetic hands
 
 Each `cmd_*(args, config) -> exit code`; expected problems raise InputError (exit 2) or
 KioskError (exit 1), which the CLI prints as one line. Heavy imports (torch, MediaPipe,
@@ -57,7 +58,8 @@ def _add_hparams(p: argparse.ArgumentParser) -> None:
                    help=f"learning rate multiplied by this each epoch (default {d.lr_decay})")
     g.add_argument("--dropout-rate", type=float, default=d.dropout_rate, help=f"default {d.dropout_rate}")
     g.add_argument("--layer-widths", type=_widths, default=d.layer_widths,
-                   help=f"hidden layer widths, e.g. 64,32 ('none': linear) (default {','.join(map(str, d.layer_widths))})")
+                   help="hidden layer widths, e.g. 64,32 ('none': linear) "
+                        f"(default {','.join(map(str, d.layer_widths))})")
     g.add_argument("--weight-decay", type=float, default=d.weight_decay, help=f"default {d.weight_decay}")
     g.add_argument("--input-noise", type=float, default=d.input_noise,
                    help=f"noise on the standardised features while training (default {d.input_noise})")
@@ -73,8 +75,9 @@ def add_parsers(sub) -> None:
     tr = sub.add_parser("train", help="train a gesture model from labelled photos (one folder per label)")
     tr.add_argument("dataset", type=Path, metavar="DATASET_DIR",
                     help="one sub-folder of images per label; a 'none' folder is required")
-    tr.add_argument("--export-dir", type=Path, required=True,
-                    help="where to write gestures.npz, report.json, confusion.png and curves.png")
+    tr.add_argument("--export-dir", type=Path,
+                    help="where to write gestures.npz, report.json, confusion.png and curves.png "
+                         "(default: DATASET_DIR-model, beside the dataset)")
     tr.add_argument("--base", type=Path, metavar="MODEL",
                     help="keep this model's synthetic classes and add the dataset's "
                          "(e.g. models/gestures.npz, the shipped model)")
@@ -87,12 +90,15 @@ def add_parsers(sub) -> None:
     src = ev.add_mutually_exclusive_group(required=True)
     src.add_argument("--photos", type=Path, help="photos: one folder per label, or label = file name")
     src.add_argument("--video", type=Path, help="a video with a ground-truth JSON (frames[i].label) beside it")
+    src.add_argument("--synthetic", action="store_true",
+                     help="compare the click sources (rule, model, both) on unseen synthetic hands")
     ev.add_argument("--truth", type=Path, help="the video's ground-truth JSON (default: the video's name, .json)")
     ev.add_argument("--map", choices=sorted(_maps()), help="translate dataset gesture names (hagrid: HaGRID's)")
     ev.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     ev.add_argument("--classifier", choices=("model", "rule"), help="default: the config's gestures.classifier")
     ev.add_argument("--click", choices=("rule", "model", "both"), help="default: the config's gestures.click")
-    ev.add_argument("--gesture-model", type=Path, help="gesture model .npz (default: the config's, else the shipped one)")
+    ev.add_argument("--gesture-model", type=Path,
+                    help="gesture model .npz (default: the config's, else the shipped one)")
     ev.add_argument("--model", type=Path, help="hand_landmarker.task (default: the config's tracker.model)")
     ev.add_argument("--augment", action="store_true",
                     help="also evaluate each photo turned +-30 and +-60 degrees, smaller, and mirrored")
@@ -105,7 +111,8 @@ def add_parsers(sub) -> None:
     bu.add_argument("--out", type=Path, default=SHIPPED_MODEL, help="model file (default: models/gestures.npz)")
     bu.add_argument("--export-dir", type=Path, help="also write report.json, confusion.png and curves.png here")
     bu.add_argument("--poses", type=int, default=r.poses_per_gesture,
-                    help=f"synthetic poses per gesture ('none' gets {r.none_factor:g}x) (default {r.poses_per_gesture})")
+                    help=f"synthetic poses per gesture ('none' gets {r.none_factor:g}x) "
+                         f"(default {r.poses_per_gesture})")
     bu.add_argument("--views", type=int, default=r.views, help=f"photographs of each pose (default {r.views})")
     bu.add_argument("--data-seed", type=int, default=r.seed, help=f"synthetic data seed (default {r.seed})")
     bu.add_argument("--workers", type=int, default=None,
@@ -164,16 +171,19 @@ def _print_result(out, files: dict, extra: str = "") -> None:
 
 def cmd_build_gesture_model(args, config) -> int:
     from kiosk.gestures.synthetic import LABELS, Recipe
-    from kiosk.gestures.training import export, train
+    from kiosk.gestures.training import check_ratios, export, train
 
     if args.poses < 1 or args.views < 1:
         raise InputError("--poses and --views must be >= 1")
     hp = _hparams(args)
+    ratios = check_ratios(args.split)
+    if args.export_dir is not None and args.export_dir.exists() and not args.export_dir.is_dir():
+        raise InputError(f"--export-dir {args.export_dir} is not a folder")
     recipe = Recipe(seed=args.data_seed, poses_per_gesture=args.poses, views=args.views)
     data = _generate(recipe, LABELS, _workers(args.workers))
     meta = {"recipe": recipe.to_dict(), "synthetic_labels": list(LABELS), "recorded_labels": [],
             "data": {"synthetic_hands": len(data)}}
-    out = train(data.world, data.handedness, data.label, data.source, LABELS, hp, args.split, meta)
+    out = train(data.world, data.handedness, data.label, data.source, LABELS, hp, ratios, meta)
     files = export(out, args.export_dir, model_path=args.out)
     _print_result(out, files)
     return 0
@@ -194,7 +204,7 @@ def cmd_train(args, config) -> int:
     _check_confidence(args.min_detection_confidence)
     hp = _hparams(args)
     ratios = check_ratios(args.split)
-    export_dir = args.export_dir
+    export_dir = args.export_dir or args.dataset.parent / f"{args.dataset.name}-model"
     if export_dir.exists() and not export_dir.is_dir():
         raise InputError(f"--export-dir {export_dir} is not a folder")
     base = recipe = None
@@ -204,7 +214,8 @@ def cmd_train(args, config) -> int:
             recipe = Recipe.from_dict(base.meta["recipe"])
             synthetic_labels = tuple(base.meta["synthetic_labels"])
         except (KeyError, TypeError, ValueError) as e:
-            raise InputError(f"--base {args.base}: no usable synthetic recipe to regenerate its classes ({e})") from None
+            raise InputError(f"--base {args.base}: no usable synthetic recipe to regenerate its classes "
+                             f"({e})") from None
     scan = scan_dataset(args.dataset)
     for path, why in scan.ignored:
         print(f"train: ignored {path}: {why}", file=sys.stderr)
@@ -278,7 +289,7 @@ def _gesture_config(config):
 
 
 def _classifier(args, config):
-    """(classifier, description) per the flags, falling back to the config."""
+    """(classifier, its GestureConfig, a description) per the flags, falling back to the config."""
     from dataclasses import replace
 
     from kiosk.gestures.model import build_classifier
@@ -298,6 +309,16 @@ def cmd_eval_gestures(args, config) -> int:
     _check_confidence(args.min_detection_confidence)
     if not 1 <= args.max_hands <= 4:
         raise InputError("--max-hands must be 1..4")
+    if args.synthetic:
+        from kiosk.gestures.evaluate import format_synthetic, synthetic_click_report
+        from kiosk.gestures.model import load_model
+
+        cfg = _gesture_config(config)
+        path = args.gesture_model or cfg.model or SHIPPED_MODEL
+        report = synthetic_click_report(load_model(path))
+        print(json.dumps(report, sort_keys=True) if args.json else
+              f"eval-gestures --synthetic: model {path}\n" + format_synthetic(report))
+        return 0
     classifier, cfg, description = _classifier(args, config)
     if args.video is not None:
         return _eval_video(args, config, classifier, cfg, description)
@@ -336,10 +357,12 @@ def _eval_video(args, config, classifier, cfg, description) -> int:
     except FileNotFoundError:
         raise InputError(f"eval-gestures: ground truth {truth_path} not found (use --truth)") from None
     except (OSError, ValueError, KeyError, TypeError) as e:
-        raise InputError(f"eval-gestures: ground truth {truth_path}: expected JSON with frames[i].label ({e})") from None
+        raise InputError(f"eval-gestures: ground truth {truth_path}: expected JSON with frames[i].label "
+                         f"({e})") from None
     unknown = sorted(set(labels) - set(classifier.labels))
     if unknown:
-        raise InputError(f"eval-gestures: ground truth {truth_path} has labels the classifier lacks: {', '.join(unknown)}")
+        raise InputError(f"eval-gestures: ground truth {truth_path} has labels the classifier lacks: "
+                         f"{', '.join(unknown)}")
     source = VideoFileSource(args.video)
     t = config.tracker
     stabilizer = Stabilizer(cfg.stabilizer())
