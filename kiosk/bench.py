@@ -87,7 +87,7 @@ def _percentiles(values_s: list[float]) -> dict[str, float]:
 
 
 def measure_tracker(frames: list[Frame], config) -> dict:
-    from kiosk.gestures.classifier import RuleClassifier
+    from kiosk.gestures.model import build_classifier
     from kiosk.vision.tracker import MediaPipeHandTracker
 
     t = config.tracker
@@ -101,7 +101,7 @@ def measure_tracker(frames: list[Frame], config) -> dict:
             found = tracker.process(frame)
             times.append(time.perf_counter() - t0)
             hands += found
-    classifier = RuleClassifier()
+    classifier = build_classifier(config.gestures)  # the kiosk's own: the model + rule by default
     reps = max(1, 2000 // max(1, len(hands)))
     t0 = time.perf_counter()
     for _ in range(reps):
@@ -117,7 +117,7 @@ def measure_pipeline(path: Path, seconds: float, config) -> dict:
     import pygame
 
     from kiosk import app as kiosk_app, loop
-    from kiosk.gestures.classifier import RuleClassifier
+    from kiosk.gestures.model import build_classifier
     from kiosk.shop.catalog import load_catalog
     from kiosk.store.orders import MemoryOrderStore
     from kiosk.vision.tracker import MediaPipeHandTracker
@@ -130,7 +130,7 @@ def measure_pipeline(path: Path, seconds: float, config) -> dict:
                                    min_tracking_confidence=t.min_tracking_confidence)
     surface = loop.open_display(SCREEN, fullscreen=False, headless=True)
     source = ReplayCamera(path, seconds, stats)
-    parts = kiosk_app.Parts(source=source, tracker=tracker, classifier=RuleClassifier(),
+    parts = kiosk_app.Parts(source=source, tracker=tracker, classifier=build_classifier(config.gestures),
                             catalog=load_catalog(config.shop.catalog), store=MemoryOrderStore(), size=SCREEN,
                             pointer=config.pointer, timings=config.timings)
     app = kiosk_app.App(parts, surface)

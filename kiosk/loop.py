@@ -124,6 +124,7 @@ def run_threaded(app: App, pygame, max_frames: int | None, fullscreen: bool, max
             if status is not None:
                 camera_status(app, status)
             tracked = results.take(timeout=max(0.0, next_draw - time.monotonic()))
+            started = time.monotonic()
             if tracked is not None:
                 app.present(tracked)  # a new hand position: show it at once
             elif results.closed:
@@ -138,7 +139,7 @@ def run_threaded(app: App, pygame, max_frames: int | None, fullscreen: bool, max
                 app.stats.add("flip", time.perf_counter() - t0)
             if on_flip is not None:
                 on_flip(tracked)
-            next_draw = time.monotonic() + budget
+            next_draw = started + budget  # from the start of this frame: drawing time counts in the budget
         for stage in stages:
             if stage.error is not None:
                 raise stage.error
