@@ -41,7 +41,8 @@ import numpy as np
 from kiosk.errors import InputError, KioskError
 from kiosk.gestures.classifier import LABELS
 from kiosk.types import Frame, Gesture, Hand
-from kiosk.vision.tracker import _person_hand, quiet_native_stderr
+from kiosk.native import quiet_native_stderr
+from kiosk.vision.tracker import _person_hand
 
 # Task category name -> our label. Anything not listed (and a nameless category) is "none".
 DEFAULT_LABEL_MAP: dict[str, str] = {

@@ -8,11 +8,9 @@ pygame is only imported by `open`, so this module imports without it.
 """
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
-
 import numpy as np
+
+from kiosk.native import quiet_native_stderr
 
 RATE = 22050
 """Samples per second."""
@@ -55,20 +53,6 @@ def synth(name: str, rate: int = RATE) -> np.ndarray:
     return np.clip(out, -1.0, 1.0)
 
 
-@contextlib.contextmanager
-def _quiet_native_stderr():
-    """Silence what native libraries write to file descriptor 2 while the block runs."""
-    sys.stderr.flush()
-    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
-
 class Sounds:
     """Plays the kiosk's sounds; silent when made with nothing to play through."""
 
@@ -88,7 +72,7 @@ class Sounds:
             import pygame
 
             if not pygame.mixer.get_init():
-                with _quiet_native_stderr():  # ALSA prints several lines when there is no sound card
+                with quiet_native_stderr():  # ALSA prints several lines when there is no sound card
                     pygame.mixer.init(RATE, -16, 1, 512)
             rate, fmt, channels = pygame.mixer.get_init()
             made = {}

@@ -9,9 +9,6 @@ back, and every `Hand` carries the person's real hand.
 """
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 from pathlib import Path
 from typing import Protocol
 
@@ -19,6 +16,7 @@ import cv2
 import numpy as np
 
 from kiosk.errors import KioskError
+from kiosk.native import quiet_native_stderr
 from kiosk.types import Frame, Hand
 from kiosk.vision.model import HOW_TO_PROVISION, check_model
 
@@ -27,21 +25,6 @@ class HandTracker(Protocol):
     def process(self, frame: Frame) -> list[Hand]: ...
 
     def close(self) -> None: ...
-
-
-@contextlib.contextmanager
-def quiet_native_stderr():
-    """Silence what MediaPipe's C++ side writes to file descriptor 2 (TFLite INFO lines, glog
-    warnings) while the block runs. Python exceptions are unaffected; they still surface."""
-    sys.stderr.flush()
-    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
 
 
 def _person_hand(label: str, mirrored: bool) -> str:
