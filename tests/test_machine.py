@@ -446,6 +446,138 @@ def test_digit_must_be_one_digit(arg):
     assert k.view().entry == ""
 
 
+# --- undo -----------------------------------------------------------------------------------------
+
+UNDO_TIMINGS = KioskTimings(start_hold=0.5, inactivity_warn=30, inactivity_reset=45, receipt_seconds=8,
+                            undo_seconds=5)
+
+
+def cart_of(*lines_: tuple[str, int], page_size: int = 6, now: float = 1.0) -> Kiosk:
+    """A kiosk on the cart screen holding these (item id, qty) lines, in this order."""
+    k = make(timings=UNDO_TIMINGS, page_size=page_size)
+    do(k, Act.START, now)
+    for item_id, qty in lines_:
+        for _ in range(qty):
+            do(k, Act.ADD, now, item_id)
+    do(k, Act.OPEN_CART, now)
+    return k
+
+
+def test_transition_row_for_undo():
+    assert TRANSITIONS[(Screen.CART, Act.UNDO)] is Screen.CART
+    assert [s for (s, a) in TRANSITIONS if a is Act.UNDO] == [Screen.CART]
+
+
+def test_undo_puts_a_removed_line_back_in_its_place_with_its_quantity():
+    k = cart_of(("apple", 1), ("milk", 3), ("bread", 2))
+    do(k, Act.REMOVE, 2.0, "milk")
+    assert lines(k) == [("apple", 1), ("bread", 2)]
+    offer = k.view().undo
+    assert offer is not None and (offer.line.item.id, offer.line.qty, offer.index) == ("milk", 3, 1)
+    do(k, Act.UNDO, 4.0)
+    assert lines(k) == [("apple", 1), ("milk", 3), ("bread", 2)]
+    assert k.view().undo is None and k.view().screen is Screen.CART
+    assert k.view().cart.total_cents == 45 + 3 * 120 + 2 * 250
+    do(k, Act.UNDO, 4.5)  # nothing more to put back
+    assert lines(k) == [("apple", 1), ("milk", 3), ("bread", 2)]
+
+
+def test_undo_after_minus_down_to_zero():
+    k = cart_of(("apple", 2), ("milk", 1), ("bread", 1))
+    do(k, Act.DEC, 2.0, "milk")
+    assert lines(k) == [("apple", 2), ("bread", 1)] and k.view().undo is not None
+    do(k, Act.DEC, 2.5, "apple")  # a line that stays offers nothing new
+    assert k.view().undo.line.item.id == "milk"
+    do(k, Act.UNDO, 3.0)
+    assert lines(k) == [("apple", 1), ("milk", 1), ("bread", 1)]  # other changes since then stay
+
+
+def test_undo_after_a_quantity_of_zero_on_the_keypad():
+    k = cart_of(("apple", 1), ("milk", 4))
+    do(k, Act.QTY, 2.0, "apple")
+    type_digits(k, "0", 2.2)
+    do(k, Act.ENTER, 2.5)
+    assert k.view().screen is Screen.CART and lines(k) == [("milk", 4)]
+    assert k.view().undo is not None and k.view().undo.since == 2.5 and k.view().undo.until == 7.5
+    do(k, Act.UNDO, 3.0)
+    assert lines(k) == [("apple", 1), ("milk", 4)]
+
+
+def test_a_line_that_stays_offers_no_undo():
+    k = cart_of(("apple", 3), ("milk", 1))
+    do(k, Act.DEC, 2.0, "apple")
+    do(k, Act.QTY, 2.1, "milk")
+    type_digits(k, "5", 2.2)
+    do(k, Act.ENTER, 2.3)
+    do(k, Act.REMOVE, 2.4, "bread")  # not in the cart
+    assert k.view().undo is None and lines(k) == [("apple", 2), ("milk", 5)]
+
+
+def test_undo_expires_after_undo_seconds():
+    k = cart_of(("apple", 1), ("milk", 1))
+    do(k, Act.REMOVE, 2.0, "apple")
+    k.tick(6.99, True)
+    assert k.view().undo is not None
+    k.tick(7.0, True)  # 5 s after the removal
+    assert k.view().undo is None
+    do(k, Act.UNDO, 7.1)
+    assert lines(k) == [("milk", 1)]
+
+
+def test_a_late_undo_is_refused_even_between_ticks():
+    k = cart_of(("apple", 1), ("milk", 1))
+    do(k, Act.REMOVE, 2.0, "apple")
+    do(k, Act.UNDO, 7.0)
+    assert lines(k) == [("milk", 1)]
+
+
+@pytest.mark.parametrize("leave", ["back", "checkout", "timeout", "qty"])
+def test_undo_offer_ends_when_the_cart_screen_is_left(leave):
+    k = cart_of(("apple", 1), ("milk", 1), ("bread", 1))
+    do(k, Act.REMOVE, 2.0, "apple")
+    {"back": lambda: do(k, Act.BACK, 2.5), "checkout": lambda: do(k, Act.CHECKOUT, 2.5),
+     "timeout": lambda: k.tick(2.0 + 45, False), "qty": lambda: do(k, Act.QTY, 2.5, "milk")}[leave]()
+    assert k.view().screen is not Screen.CART
+    if leave != "timeout":
+        do(k, Act.BACK, 3.0)
+        if k.view().screen is Screen.SHOPPING:
+            do(k, Act.OPEN_CART, 3.0)
+        assert k.view().screen is Screen.CART
+    else:
+        do(k, Act.START, 48.0)
+        do(k, Act.ADD, 48.0, "milk")
+        do(k, Act.OPEN_CART, 48.0)
+    assert k.view().undo is None
+    before = lines(k)
+    do(k, Act.UNDO, 3.5 if leave != "timeout" else 48.5)
+    assert lines(k) == before and ("apple", 1) not in before
+
+
+def test_only_the_last_removal_can_be_undone():
+    k = cart_of(("apple", 1), ("milk", 2), ("bread", 3))
+    do(k, Act.REMOVE, 2.0, "apple")
+    do(k, Act.REMOVE, 3.0, "bread")
+    offer = k.view().undo
+    assert (offer.line.item.id, offer.index, offer.until) == ("bread", 1, 8.0)
+    do(k, Act.UNDO, 4.0)
+    assert lines(k) == [("milk", 2), ("bread", 3)]
+
+
+def test_undo_keeps_the_list_where_it_was():
+    """A long cart scrolled to its end: the offer holds the removed line's row, so nothing moves; when it
+    expires the list closes up, and Undo brings back the scroll position with the line."""
+    k = cart_of(("apple", 1), ("milk", 1), ("bread", 1), page_size=2)
+    do(k, Act.PAGE_NEXT, 1.5)
+    assert k.view().cart_first == 1  # rows 1 and 2 show: milk, bread
+    do(k, Act.REMOVE, 2.0, "bread")
+    assert k.view().cart_first == 1  # milk, then the offer in bread's row
+    do(k, Act.UNDO, 2.5)
+    assert lines(k) == [("apple", 1), ("milk", 1), ("bread", 1)] and k.view().cart_first == 1
+    do(k, Act.REMOVE, 3.0, "bread")
+    k.tick(8.0, True)
+    assert k.view().undo is None and k.view().cart_first == 0  # two lines left, one page
+
+
 # --- toasts ---------------------------------------------------------------------------------------
 
 def test_add_shows_a_toast_for_toast_seconds():
@@ -712,6 +844,8 @@ def test_cart_scroll_stays_valid_when_lines_go():
     ("key", None),
     ("erase", Intent(Act.ERASE)),
     ("enter", Intent(Act.ENTER)),
+    ("undo", Intent(Act.UNDO)),
+    ("undo:apple", Intent(Act.UNDO, "apple")),  # an argument is ignored: Undo puts back the last removal
     ("scroll:2", None),  # the grab gesture scrolls; no button does
     ("bogus", None),
     ("bogus:apple", None),
@@ -733,6 +867,8 @@ def test_intent_for_target(target, intent):
     dict(start_hold=-1),
     dict(receipt_seconds=0),
     dict(toast_seconds=0),
+    dict(undo_seconds=0),
+    dict(undo_seconds=61),
 ])
 def test_timings_validation(kw):
     with pytest.raises(ValueError):

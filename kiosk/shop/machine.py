@@ -14,6 +14,12 @@ and waits in CONFIRM until the app reports `ORDER_STORED` (-> RECEIPT) or
 `ORDER_FAILED` (stay, cart intact), so an order is never lost and the receipt never
 shows an unsaved order. The PIN is never kept: it is cleared whenever the PIN pad is
 left, and no order or log line carries it.
+
+Undo: whenever a cart line disappears (× Remove, − down to 0, a quantity of 0 typed on
+the keypad) the cart screen offers Undo for `undo_seconds`, in the removed line's
+place; UNDO puts the line back exactly as it was (same quantity, same position). The
+offer ends when its time is up, when the cart screen is left, on a timeout, and when
+another line is removed (only the last removal can be undone).
 """
 from __future__ import annotations
 
@@ -22,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from kiosk.shop.cart import MAX_QTY_PER_LINE, Cart, Order
+from kiosk.shop.cart import MAX_QTY_PER_LINE, Cart, CartLine, Order
 from kiosk.shop.catalog import Catalog
 
 
@@ -64,6 +70,8 @@ class Act(Enum):
     """Erase the keypad's last digit."""
     ENTER = "enter"
     """The keypad's OK."""
+    UNDO = "undo"
+    """Put back the cart line removed last, while the cart screen offers it."""
     ORDER_STORED = "order-stored"
     ORDER_FAILED = "order-failed"
     TIMEOUT = "timeout"
@@ -90,6 +98,7 @@ TRANSITIONS: dict[tuple[Screen, Act], Screen] = {
     (S.CART, A.PAGE_PREV): S.CART,
     (S.CART, A.PAGE_NEXT): S.CART,
     (S.CART, A.SCROLL): S.CART,
+    (S.CART, A.UNDO): S.CART,
     (S.CART, A.QTY): S.QUANTITY,
     (S.CART, A.BACK): S.SHOPPING,
     (S.CART, A.CHECKOUT): S.CONFIRM,
@@ -117,7 +126,7 @@ TRANSITIONS: dict[tuple[Screen, Act], Screen] = {
 
 TARGET_ACTS = {a.value: a for a in (A.START, A.ADD, A.INC, A.DEC, A.REMOVE, A.QTY, A.OPEN_CART, A.BACK,
                                     A.CHECKOUT, A.CONFIRM, A.DONE, A.PAGE_PREV, A.PAGE_NEXT, A.DIGIT,
-                                    A.ERASE, A.ENTER)}
+                                    A.ERASE, A.ENTER, A.UNDO)}
 """Acts a click target can ask for (SCROLL comes from the grab gesture, the rest from the app)."""
 
 PIN_LENGTH = 4
@@ -149,6 +158,8 @@ class KioskTimings:
     """The receipt stays this long, then the kiosk returns to the attract screen."""
     toast_seconds: float = 2.0
     """A note such as "Added: Apple ×1" shows this long."""
+    undo_seconds: float = 5.0
+    """After a cart line is removed, the cart screen offers Undo this long."""
 
     def __post_init__(self) -> None:
         if not all(math.isfinite(v) for v in vars(self).values()):
@@ -159,6 +170,8 @@ class KioskTimings:
             raise ValueError("start_hold must be >= 0 and receipt_seconds > 0")
         if not 0 < self.toast_seconds <= 30:
             raise ValueError("toast_seconds must be within (0, 30]")
+        if not 0 < self.undo_seconds <= 60:
+            raise ValueError("undo_seconds must be within (0, 60]")
 
 
 @dataclass(frozen=True)
@@ -184,6 +197,21 @@ class Toast:
 
 
 @dataclass(frozen=True)
+class UndoOffer:
+    """A removed cart line that Undo can put back."""
+
+    line: CartLine
+    """The line as it was (item and quantity)."""
+    index: int
+    """Where it was in the cart; the cart screen shows the offer in that row."""
+    since: float
+    until: float
+    """When the offer appeared and when it ends, s."""
+    cart_first: int = 0
+    """The cart list's first shown row at the removal, restored with the line."""
+
+
+@dataclass(frozen=True)
 class View:
     """A snapshot of everything the layout and the renderer need."""
 
@@ -203,6 +231,8 @@ class View:
     entry_item: str | None = None
     """Item id whose quantity the keypad sets (QUANTITY screen)."""
     toast: Toast | None = None
+    undo: UndoOffer | None = None
+    """The Undo offer the cart screen shows, else None."""
 
 
 class Kiosk:
@@ -226,6 +256,7 @@ class Kiosk:
         self.entry_item: str | None = None
         self._toast: tuple[Toast, float] | None = None  # and when it ends, s
         self._toasts = 0
+        self._undo: UndoOffer | None = None
         self._entered = 0.0
         self._activity = 0.0
         self._hand_since: float | None = None
@@ -233,6 +264,10 @@ class Kiosk:
 
     def _max_first(self, rows: int) -> int:
         return max(0, rows - self.page_size)
+
+    def _cart_rows(self) -> int:
+        """Rows of the cart list: its lines, and the Undo offer in the removed line's place."""
+        return len(self.cart.lines) + (self._undo is not None)
 
     def start_progress(self, now: float) -> float | None:
         """0..1 of the hand hold that starts a session, on the attract screen while a hand is in view."""
@@ -257,6 +292,7 @@ class Kiosk:
         self._activity = now
         effects: list[PlaceOrder] = []
         act, arg = intent.act, intent.arg
+        before, first_before = self.cart, self.cart_first
         item = self.catalog.get(arg) if arg else None
         message: str | None = None
         if act in (A.ADD, A.INC) and item:
@@ -330,13 +366,27 @@ class Kiosk:
         elif act == A.ORDER_FAILED:
             self.placing = False
             message = "Could not save the order. Please try again."
+        elif act == A.UNDO:
+            offer = self._undo
+            if offer is None or now >= offer.until or self.cart.qty(offer.line.item.id):
+                return []  # a stale click: nothing to put back
+            lines = list(self.cart.lines)
+            lines.insert(min(offer.index, len(lines)), offer.line)
+            self.cart, self._undo = Cart(tuple(lines)), None
+            self.cart_first = offer.cart_first
+            self._show(f"Back in the cart: {offer.line.item.name} ×{offer.line.qty}", now)
         elif act in (A.TIMEOUT, A.DONE):
             self._reset()
         elif act == A.BACK and self.screen == S.CONFIRM:
             self.order_uid = None
-        # removing lines can leave the cart list scrolled past its end
-        self.cart_first = min(max(self.cart_first, 0), self._max_first(len(self.cart.lines)))
         self._go(nxt, now)
+        if act in (A.REMOVE, A.DEC, A.ENTER) and nxt is S.CART:
+            gone = [(n, line) for n, line in enumerate(before.lines) if not self.cart.qty(line.item.id)]
+            if gone:  # a line disappeared: offer to put it back
+                n, line = gone[-1]
+                self._undo = UndoOffer(line, n, now, now + self.timings.undo_seconds, first_before)
+        # removing lines can leave the cart list scrolled past its end
+        self.cart_first = min(max(self.cart_first, 0), self._max_first(self._cart_rows()))
         self.message = message
         return effects
 
@@ -348,6 +398,9 @@ class Kiosk:
         still in view does not keep a session open forever.
         """
         self._now = now
+        if self._undo is not None and now >= self._undo.until:
+            self._undo = None  # the offer ran out: the row closes
+            self.cart_first = min(self.cart_first, self._max_first(self._cart_rows()))
         if hand_present if active is None else active:
             self._activity = now
         if hand_present:
@@ -383,8 +436,9 @@ class Kiosk:
         if self._toast is not None and self._now < self._toast[1]:
             toast = self._toast[0]
         entry_item = self.entry_item if self.screen == S.QUANTITY else None
+        undo = self._undo if self.screen == S.CART and self._undo and self._now < self._undo.until else None
         return View(self.screen, self.cart, self.first, self.placing, self.receipt, warning_left, self.message,
-                    self.cart_first, self.entry, entry_item, toast)
+                    self.cart_first, self.entry, entry_item, toast, undo)
 
     def _show(self, text: str, now: float) -> None:
         self._toasts += 1
@@ -396,8 +450,9 @@ class Kiosk:
             self.entry = ""  # a keypad starts empty, and the PIN never outlives its screen
             if screen != S.QUANTITY:
                 self.entry_item = None
+            self._undo = None  # an Undo offer lasts only while its cart screen shows
 
     def _reset(self) -> None:
         self.cart, self.first, self.cart_first, self.placing, self.order_uid = Cart(), 0, 0, False, None
-        self.entry, self.entry_item, self._toast = "", None, None
+        self.entry, self.entry_item, self._toast, self._undo = "", None, None, None
         self._hand_since = None
