@@ -7,7 +7,7 @@
     magnetize()            -> the cursor as drawn and hit-tested, pulled toward the nearest target
     layout.hit()           -> target id        -> Intent -> Kiosk.handle() -> effects (PlaceOrder -> store)
     dwell.update()         -> a target selected by holding still (when on in the config)
-    gestures.update()      -> held ✋ / 👍 and the ✊ grab -> Intent -> Kiosk.handle()
+    gestures.update()      -> held ✋ (back) / 👍 (confirm) and the ✊ grab -> Intent -> Kiosk.handle()
     kiosk.tick()           -> timers (start on a held hand, inactivity, receipt); activity = hand movement
     renderer.draw()        -> the screen (layout + Hud); sounds.play(); events.emit() -> the --events log
 
@@ -58,7 +58,7 @@ PALM = (0, 5, 9, 13, 17)
 MOTION = 0.03
 """Hand movement that counts as activity (holds off the inactivity countdown), fraction of the screen height."""
 SOUND_FOR = {Act.ADD: "add", Act.INC: "add", Act.DEC: "key", Act.REMOVE: "back", Act.DIGIT: "key",
-             Act.ERASE: "erase", Act.BACK: "back"}
+             Act.ERASE: "erase", Act.BACK: "back", Act.UNDO: "add"}
 """The sound of an accepted intent; starting a session and the receipt have their own (see _log_state)."""
 
 
@@ -129,9 +129,9 @@ class App:
         self.stabilizer = Stabilizer(parts.stabilizer) if parts.stabilizer is not None else None
         if isinstance(parts.tracker, DemoHandTracker):  # the demo aims at this app's buttons, with its gestures
             parts.tracker.keys = build_script(parts.catalog, parts.size, Pointer(parts.size, parts.pointer),
-                                              parts.timings, self.options, ui.gesture_hold)
+                                              parts.timings, self.options, ui.confirm_hold)
         self.dwell = Dwell(DwellConfig(ui.dwell_seconds, ui.dwell_settle, rearm_px=0.04 * h)) if ui.dwell else None
-        self.gestures = GestureActions(GestureConfig(hold=ui.gesture_hold, repeat=ui.erase_repeat)) \
+        self.gestures = GestureActions(GestureConfig(hold=ui.gesture_hold, confirm_hold=ui.confirm_hold)) \
             if ui.gestures else None
         self.motion = Motion(MOTION * h)
         self.surface = surface

@@ -87,11 +87,11 @@ class UIConfig(_Section):
     magnet_radius: float = Field(0.05, ge=0.0, le=0.15, description=(
         "Magnetism reaches this far outside a target, as a fraction of the screen height."))
     gestures: bool = Field(True, description=(
-        "Gesture shortcuts: ✋ held = Back (on a keypad: erase), 👍 held = Confirm on the order summary, "
-        "✊ held and moved = scroll a list."))
-    gesture_hold: float = Field(0.5, ge=0.2, le=2.0, description="Seconds ✋ or 👍 must be held to act.")
-    erase_repeat: float = Field(0.4, ge=0.15, le=2.0, description=(
-        "On a keypad, ✋ held erases a digit, then one more every this many seconds while it is held."))
+        "Gesture shortcuts: ✋ held = Back on the cart and the order summary (never on a keypad), 👍 held = "
+        "Confirm on the order summary, ✊ held and moved = scroll a list. Each shows a filling ring while held."))
+    gesture_hold: float = Field(0.5, ge=0.2, le=2.0, description="Seconds ✋ must be held to go back.")
+    confirm_hold: float = Field(0.6, ge=0.3, le=3.0, description=(
+        "Seconds 👍 must be held to confirm the order. Any other pose meanwhile (👎, ✋) starts it over."))
     keypad_for_quantity: bool = Field(True, description=(
         "On the cart screen the quantity is a button that opens a keypad to type it."))
 

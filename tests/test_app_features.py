@@ -122,7 +122,7 @@ def test_open_hand_goes_back_through_the_state_machine_and_is_logged(tmp_path):
     assert "back" in app.sounds.played
 
 
-def test_thumbs_up_confirms_and_the_pin_pad_erases_while_the_open_hand_is_held(tmp_path):
+def test_held_thumbs_up_confirms_and_an_open_hand_on_the_pin_pad_does_nothing(tmp_path):
     app, s = started(tmp_path)
     s.click("add:apple")
     s.click("checkout")
@@ -132,14 +132,58 @@ def test_thumbs_up_confirms_and_the_pin_pad_erases_while_the_open_hand_is_held(t
         s.click(f"key:{d}")
     assert app.kiosk.view().entry == "123"
     s.run(0.2, "none", (200, 300))
-    s.run(1.05, "palm", (200, 300))  # erase at 0.5 s, then every 0.4 s: 0.9 s
-    assert app.kiosk.view().entry == "1"
-    s.run(1.0, "point", (200, 300))
-    assert app.kiosk.view().entry == "1"  # released: no more erasing
+    s.run(3.0, "palm", (200, 300))  # used to erase (and would cancel the payment as Back): now nothing
+    assert app.kiosk.screen is Screen.PIN and app.kiosk.view().entry == "123"
+    s.click("erase")  # erasing is the on-screen key
+    assert app.kiosk.view().entry == "12"
     evs = events(tmp_path, app)
-    assert [e["action"] for e in evs if e["type"] == "gesture"] == ["confirm", "erase", "erase"]
+    assert [e["action"] for e in evs if e["type"] == "gesture"] == ["confirm"]
     assert [e["target"] for e in evs if e["type"] == "click" and e["target"] and "key" in e["target"]] == ["key:*"] * 3
-    assert app.sounds.played.count("erase") == 2 and app.sounds.played.count("key") == 3
+    assert app.sounds.played.count("erase") == 1 and app.sounds.played.count("key") == 3
+
+
+def test_an_open_hand_on_the_quantity_keypad_keeps_the_typed_digits(tmp_path):
+    app, s = started(tmp_path)
+    s.click("add:apple")
+    s.click("cart")
+    s.click("qty:apple")
+    s.click("key:4")
+    s.click("key:2")
+    s.run(3.0, "palm", (200, 300))
+    assert app.kiosk.screen is Screen.QUANTITY and app.kiosk.view().entry == "42"
+    s.click("enter")
+    assert app.kiosk.screen is Screen.CART and app.kiosk.cart.qty("apple") == 42
+    assert not [e for e in events(tmp_path, app) if e["type"] == "gesture"]
+
+
+def test_thumbs_down_held_on_the_summary_stores_no_order(tmp_path):
+    app, s = started(tmp_path)
+    s.click("add:apple")
+    s.click("checkout")
+    assert app.kiosk.screen is Screen.CONFIRM
+    s.run(3.0, "thumbs_down", (200, 300))
+    assert app.kiosk.screen is Screen.CONFIRM
+    s.run(0.4, "thumbs_up", (200, 300))  # shorter than the 0.6 s hold
+    s.run(0.1, "thumbs_down", (200, 300))  # "not yet": the 👍 starts over
+    s.run(0.4, "thumbs_up", (200, 300))
+    s.run(1.0, "point", (200, 300))
+    assert app.kiosk.screen is Screen.CONFIRM
+    assert app.p.store.list() == []
+    evs = events(tmp_path, app)
+    assert not [e for e in evs if e["type"] in ("gesture", "order")]
+    assert [e["to"] for e in evs if e["type"] == "state"] == ["shopping", "confirm"]
+
+
+def test_open_hand_goes_back_from_the_summary_then_holds_still_on_the_cart(tmp_path):
+    app, s = started(tmp_path)
+    s.click("add:apple")
+    s.click("checkout")
+    s.run(0.4, "palm", (200, 300))
+    assert app.kiosk.screen is Screen.CONFIRM  # not yet: the hold is 0.5 s
+    s.run(2.0, "palm", (200, 300))
+    assert app.kiosk.screen is Screen.CART  # and only one step back, however long it is held
+    assert app.kiosk.cart.qty("apple") == 1
+    assert [(e["action"], e["gesture"]) for e in events(tmp_path, app) if e["type"] == "gesture"] == [("back", "palm")]
 
 
 def test_grab_scrolls_a_long_catalog(tmp_path):

@@ -212,6 +212,13 @@ def test_ui_defaults_keep_the_scenario_safe():
     assert ui.theme == ROOT / "assets" / "theme.toml"
 
 
+def test_holds_and_undo_default_and_can_be_set(tmp_path):
+    c = Config()
+    assert c.ui.confirm_hold == 0.6 and c.ui.gesture_hold == 0.5 and c.timings.undo_seconds == 5.0
+    c = load_config(write(tmp_path, "[ui]\nconfirm_hold = 1.2\n\n[timings]\nundo_seconds = 8\n"))
+    assert c.ui.confirm_hold == 1.2 and c.timings.undo_seconds == 8
+
+
 def test_ui_values_override_and_theme_resolves_from_the_config_folder(tmp_path):
     c = load_config(write(tmp_path, """
 [ui]
@@ -230,7 +237,9 @@ theme = "looks/theme.toml"
     ("[ui]\ndwell_seconds = 2.5\n", "ui.dwell_seconds"),
     ("[ui]\nmagnetism = 1.5\n", "ui.magnetism"),
     ("[ui]\nvolume = -1\n", "ui.volume"),
-    ("[ui]\nerase_repeat = 0\n", "ui.erase_repeat"),
+    ("[ui]\nconfirm_hold = 0.1\n", "ui.confirm_hold"),
+    ("[ui]\nerase_repeat = 0.4\n", "ui.erase_repeat"),  # gone with the keypad's ✋ = erase: named, not ignored
+    ("[timings]\nundo_seconds = 0\n", "timings"),
     ("[ui]\ndwel = true\n", "ui.dwel"),
     ("[ui]\nsound = 'loud'\n", "ui.sound"),
 ])

@@ -342,15 +342,26 @@ def test_pin_field_is_secret_and_the_empty_field_says_so():
     assert not qty.secret and "quantity" in qty.placeholder.lower() and "now 1" in qty.placeholder
 
 
-def test_keypad_message_replaces_the_hint():
+def test_keypad_shows_its_message_and_no_gesture_hint():
+    """The keypads take no gesture (✋ would drop digits or cancel the payment), so nothing suggests one."""
     cart = Cart().add(CATALOG.items[0])
-    quiet = layout(view(Screen.PIN, cart), CATALOG, (1280, 720))
-    assert any(t.text == "Hold an open hand up to erase" for t in quiet.texts)
+    for screen in (Screen.PIN, Screen.QUANTITY):
+        quiet = layout(view(screen, cart, entry_item="apple"), CATALOG, (1280, 720))
+        assert not any("hand" in t.text.lower() or "erase" in t.text.lower() for t in quiet.texts), screen
+        assert "erase" in ids(quiet)  # erasing is the on-screen key
     told = layout(View(Screen.PIN, cart, 0, False, None, None, "Enter all 4 digits of your PIN"), CATALOG, (1280, 720))
     assert any(t.style == "warning" and "4 digits" in t.text for t in told.texts)
-    assert not any(t.text == "Hold an open hand up to erase" for t in told.texts)
-    no_gestures = layout(view(Screen.PIN, cart), CATALOG, (1280, 720), LayoutOptions(gestures=False))
-    assert not any("open hand" in t.text for t in no_gestures.texts)
+
+
+def test_no_text_tells_the_shopper_to_start_with_an_open_hand():
+    for _, v in sample_views(CATALOG, every=True):
+        lay = layout(v, CATALOG, (1920, 1080))
+        words = [t.text.lower() for t in lay.texts] + [s.title.text.lower() + " " + s.detail.text.lower()
+                                                        for s in lay.instructions]
+        for w in words:
+            assert not ("open hand" in w and "start" in w), w
+    (raise_step,) = [s for s in layout(sample("attract"), CATALOG, (1920, 1080)).instructions if s.kind == "raise"]
+    assert "start" in raise_step.detail.text and "open" not in raise_step.detail.text.lower()
 
 
 def test_quantity_button_can_be_turned_off():
@@ -375,3 +386,4 @@ def test_attract_teaches_the_four_gestures(size):
     assert tops == sorted(tops)
     for a, b in itertools.combinations(lay.instructions, 2):
         assert not overlap(a.rect, b.rect)
+

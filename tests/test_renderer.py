@@ -171,12 +171,23 @@ def test_gesture_name_beside_the_cursor_only_when_asked():
 
 def test_held_gesture_draws_its_progress_and_name():
     c = (200, 400)
-    held, _, _ = draw("cart", hud=Hud(0.0, c, holding=("Back", 0.6)))
-    plain, _, _ = draw("cart", hud=Hud(0.0, c))
+    held, _, _ = draw("confirm", hud=Hud(0.0, c, holding=("Confirm", 0.6)))
+    plain, _, _ = draw("confirm", hud=Hud(0.0, c))
     r = round(THEME.sizes.cursor * SIZE[1])
     arc = max(4, r // 4)
-    assert ring_pixels(held, c, r + arc + arc // 2 + 2, C.gesture) > 40
-    assert ring_pixels(plain, c, r + arc + arc // 2 + 2, C.gesture) == 0
+    width = arc * 3 // 2
+    mid = r + 2 * arc + width // 2  # the middle of the ring's band, outside the cursor's own rings
+    filled = ring_pixels(held, c, mid, C.gesture)
+    assert 0.55 * 180 <= filled <= 0.65 * 180  # 60% of the ring, of 180 probes
+    assert ring_pixels(plain, c, mid, C.gesture) == 0
+    # it fills clockwise from the top: just right of the top is filled, just left of it is not
+    top_right = (c[0] + mid * np.sin(0.2), c[1] - mid * np.cos(0.2))
+    top_left = (c[0] - mid * np.sin(0.2), c[1] - mid * np.cos(0.2))
+    assert rgb(held, *top_right) == C.gesture and rgb(held, *top_left) != C.gesture
+    # the action's name sits in a pill of the gesture colour, right of the ring
+    label = [x for x in range(c[0] + mid + width, c[0] + mid + 200) if rgb(held, x, c[1]) == C.gesture]
+    assert len(label) > 20 and not [x for x in range(c[0] + mid + width, c[0] + mid + 200)
+                                    if rgb(plain, x, c[1]) == C.gesture]
 
 
 def test_attract_highlights_one_instruction_at_a_time_and_animates_it():
@@ -309,3 +320,4 @@ def test_item_images_are_drawn_beside_their_names(tmp_path):
     names = {t.text.split()[0]: t for t in lay.texts if t.text.split()[0] in ("Apple", "Corn")}
     assert names["Apple"].x > lay.pictures[0].rect.x + lay.pictures[0].rect.w  # the name moves right of it
     pygame.display.quit()
+

@@ -1,69 +1,84 @@
-"""Held gestures -> intents: ✋ = Back (on a keypad: erase), 👍 = Confirm, ✊ moved = scroll. Pure.
+"""Held gestures -> intents. Pure: time is an argument.
+
+A classifier is sometimes wrong, so a misread must cost nothing. Which pose does what
+on which screen is data (`GESTURES`), and every row in it is safe to trigger by mistake:
+
+- ✋ held = Back, only where going back loses nothing: cart -> shopping, order summary ->
+  cart. Never on a keypad (the quantity's digits would be lost, the payment cancelled).
+- 👍 held = Confirm, on the order summary only, after `confirm_hold` s with a ring filling.
+- ✊ held, then moved = scroll the list (shopping, cart).
+- 👌 is the pointer's click (kiosk/interaction/pointer.py), on every screen; not here.
+
+One pose has one meaning on every screen where it does anything, and nothing
+destructive (remove, erase, cancel) is a pose: those are on-screen buttons, and removing
+a cart line offers Undo. Every row also needs a row of the state machine for its act, so
+a gesture can never do what a click could not.
 
 Per frame the app calls `GestureActions.update(t, label, hand_y, screen, ...)` with the
 frame's time (s), the classifier's label, the hand's height on screen (px) and the
-screen shown. Which gesture does what on which screen is data (`HOLDS`), offered only
-where the state machine has a row for it, so a gesture can never do what a click could
-not.
+screen shown.
 
-- A held gesture acts once it has been held `hold` s, and once per hold: the hand
-  must change pose before it acts again. On a keypad, ✋ erases and keeps erasing every
-  `repeat` s while it is held.
-- The classifier's label flickers for a frame or two in mid-gesture; a different label
-  for at most `gap` s does not break a hold.
+- A held gesture acts once it has been held its hold time, and once per hold: the hand
+  must change pose before it acts again.
+- Only "none" (no hand, or a classifier unsure for a frame or two) is bridged, for at
+  most `gap` s. Any other label breaks the hold at once: a 👎 or ✋ in the middle of a
+  👍 means "not yet", and the 👍 starts over.
 - A hold that spans a screen change is spent: ✋ that took you back from the order
   summary does not go on to take you back again from the cart.
 - ✊ held `grab_hold` s grabs the list; moving the hand then scrolls it by whole rows
   (the hand up shows later rows, as when dragging paper up), until the fist opens.
-
-The 👌 is not handled here: it is the pointer's click, which stays exactly as it is.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
-from kiosk.shop.machine import KEYPAD_SCREENS, TRANSITIONS, Act, Intent, Screen
+from kiosk.shop.machine import TRANSITIONS, Act, Intent, Screen
+
+NONE = "none"
+GRAB = "fist"
 
 
 @dataclass(frozen=True)
 class Binding:
     act: Act
-    repeat: bool = False
-    """Act again every `repeat` s while held (the keypad's erase)."""
-    name: str = ""
+    name: str
     """What the shopper is told while holding, e.g. "Back"."""
 
 
-HOLDS: dict[str, Binding] = {"palm": Binding(Act.BACK, name="Back"),
-                             "thumbs_up": Binding(Act.CONFIRM, name="Confirm")}
-"""Held gesture label -> what it does, on every screen that has a row for the act."""
-KEYPAD_HOLDS: dict[str, Binding] = {"palm": Binding(Act.ERASE, repeat=True, name="Erase")}
-"""On the keypad screens, instead of HOLDS."""
-GRAB = "fist"
-SCROLLABLE = (Screen.SHOPPING, Screen.CART)
+_BACK, _CONFIRM, _SCROLL = Binding(Act.BACK, "Back"), Binding(Act.CONFIRM, "Confirm"), Binding(Act.SCROLL, "Scroll")
+GESTURES: dict[tuple[Screen, str], Binding] = {
+    (Screen.SHOPPING, GRAB): _SCROLL,
+    (Screen.CART, GRAB): _SCROLL,
+    (Screen.CART, "palm"): _BACK,  # to the shelves: the cart stays as it is
+    (Screen.CONFIRM, "palm"): _BACK,  # to the cart: nothing is paid yet
+    (Screen.CONFIRM, "thumbs_up"): _CONFIRM,  # held confirm_hold s; 👎 or ✋ meanwhile starts it over
+}
+"""(screen, held gesture label) -> what it does. Anything not listed does nothing."""
 
 
 def bindings(screen: Screen) -> dict[str, Binding]:
-    """The held gestures that do something on `screen`."""
-    table = KEYPAD_HOLDS if screen in KEYPAD_SCREENS else HOLDS
-    return {label: b for label, b in table.items() if (screen, b.act) in TRANSITIONS}
+    """The held gestures that do something on `screen` (label -> binding), the grab included."""
+    return {label: b for (s, label), b in GESTURES.items() if s is screen and (screen, b.act) in TRANSITIONS}
 
 
 @dataclass(frozen=True)
 class GestureConfig:
     hold: float = 0.5
-    """Seconds a gesture must be held to act."""
-    repeat: float = 0.4
-    """Seconds between repeats of a repeating hold (the keypad's erase)."""
+    """Seconds ✋ must be held to go back."""
+    confirm_hold: float = 0.6
+    """Seconds 👍 must be held to confirm."""
     grab_hold: float = 0.2
     """Seconds ✊ must be held to grab the list."""
     gap: float = 0.15
-    """Seconds of another label that do not break a hold (the classifier flickers)."""
+    """Seconds of "none" (no hand, an unsure classifier) that do not break a hold. Any other label does."""
 
     def __post_init__(self) -> None:
-        if not (self.hold > 0 and self.repeat > 0 and self.grab_hold >= 0 and self.gap >= 0):
-            raise ValueError("hold and repeat must be > 0, grab_hold and gap >= 0")
+        if not (self.hold > 0 and self.confirm_hold > 0 and self.grab_hold >= 0 and self.gap >= 0):
+            raise ValueError("hold and confirm_hold must be > 0, grab_hold and gap >= 0")
+
+    def hold_for(self, act: Act) -> float:
+        return self.confirm_hold if act is Act.CONFIRM else self.hold
 
 
 @dataclass(frozen=True)
@@ -83,7 +98,7 @@ class GestureActions:
         self._label: str | None = None  # the label being held
         self._since = 0.0
         self._seen = 0.0  # last time the held label was seen
-        self._next: float = math.inf  # when the hold acts next
+        self._spent = False  # the hold acted already (or spans a screen change)
         self._screen: Screen | None = None
         self._grab_y: float | None = None
 
@@ -98,37 +113,35 @@ class GestureActions:
         cfg = self.config
         if screen is not self._screen:
             self._screen = screen
-            self._next = math.inf  # a hold spanning a screen change is spent
+            self._spent = True  # a hold spanning a screen change is spent
             self._grab_y = None
         if label == self._label:
             self._seen = t
-        elif self._label is None or t - self._seen > cfg.gap or label != "none" and label in self._watched(screen):
+        elif self._label is None or label != NONE or t - self._seen > cfg.gap:
             self._start(label, t)
-        # else: a short flicker inside a hold; keep holding
-        held = self._label
-        if held == GRAB and screen in SCROLLABLE and scrollable and hand_y is not None:
-            if label != GRAB:  # a flicker, or the fist opening: hold the list still
+        # else: "none" for a moment inside a hold (the classifier unsure, the hand lost a frame); keep holding
+        binding = bindings(screen).get(self._label or "")
+        if binding is None:
+            self._grab_y = None
+            return NOTHING
+        if binding.act is Act.SCROLL:
+            if not scrollable or hand_y is None:
+                self._grab_y = None
+                return NOTHING
+            if label != GRAB:  # a moment of "none": hold the list still
                 return GestureFrame(grabbing=self._grab_y is not None)
             return self._grab(t, hand_y, row_px)
-        self._grab_y = None
-        binding = bindings(screen).get(held or "")
-        if binding is None:
-            return NOTHING
-        intents: tuple[Intent, ...] = ()
-        if t >= self._next - 1e-9:
-            intents = (Intent(binding.act),)
-            self._next = self._next + cfg.repeat if binding.repeat else math.inf
-        if math.isinf(self._next) and not intents:
+        if self._spent:
             return NOTHING  # acted already: nothing to show until the hand changes pose
-        progress = min(1.0, max(0.0, (t - self._since) / cfg.hold))
-        return GestureFrame(intents, (binding.name, progress if not intents else 1.0))
-
-    def _watched(self, screen: Screen) -> set[str]:
-        return set(bindings(screen)) | {GRAB}
+        hold = cfg.hold_for(binding.act)
+        if t - self._since >= hold - 1e-9:
+            self._spent = True
+            return GestureFrame((Intent(binding.act),), (binding.name, 1.0))
+        return GestureFrame(holding=(binding.name, min(1.0, max(0.0, (t - self._since) / hold))))
 
     def _start(self, label: str, t: float) -> None:
         self._label, self._since, self._seen = label, t, t
-        self._next = t + self.config.hold
+        self._spent = False
         self._grab_y = None
 
     def _grab(self, t: float, hand_y: float, row_px: float) -> GestureFrame:

@@ -17,7 +17,7 @@ STEP_SECONDS = 2.2
 """The attract screen highlights one instruction this long, then the next."""
 
 GESTURE_NAMES = {"point": "pointing", "ok": "OK", "palm": "open hand", "fist": "fist", "thumbs_up": "thumbs up",
-                 "peace": "peace", "none": ""}
+                 "thumbs_down": "thumbs down", "peace": "peace", "none": ""}
 """Classifier label -> the words shown beside the cursor."""
 
 
@@ -118,8 +118,9 @@ class TrackerTuning:
 def attract_frames(kind: str, n: int = 48) -> np.ndarray:
     """(n, 21, 2) landmark positions, normalised to a unit box, of one loop of an attract icon's hand.
 
-    kind: raise (an open hand rising into view), point (a pointing hand sweeping side to
-    side), ok (pointing, closing into the OK sign, opening), palm (an open hand waving).
+    kind: raise (a hand rising into view, pointing: any hand starts, and the open hand
+    is kept for "back"), point (a pointing hand sweeping side to side), ok (pointing,
+    closing into the OK sign, opening), palm (an open hand waving).
     """
     from kiosk.gestures.handgen import POSES, interpolate, pose_world, render
 
@@ -129,7 +130,7 @@ def attract_frames(kind: str, n: int = 48) -> np.ndarray:
         wave = 0.5 - 0.5 * math.cos(2 * math.pi * s)  # 0 -> 1 -> 0 over the loop
         roll, yaw, dx, dy = 0.0, 0.0, 0.0, 0.0
         if kind == "raise":
-            pose, dy = POSES["palm"], 0.25 * (1 - min(1.0, 1.6 * s))
+            pose, dy = POSES["point"], 0.25 * (1 - min(1.0, 1.6 * s))
         elif kind == "point":
             pose, dx = POSES["point"], 0.16 * math.sin(2 * math.pi * s)
         elif kind == "ok":  # turned so the ring of thumb and index shows

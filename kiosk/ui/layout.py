@@ -162,7 +162,7 @@ class LayoutOptions:
     keypad_for_quantity: bool = True
     """The cart line's quantity is a button (`qty:<item>`) opening the keypad."""
     gestures: bool = True
-    """Show the gesture hints (hold an open hand to go back, thumbs up to confirm)."""
+    """Show the gesture hints (hold a thumbs up to confirm, an open hand to go back)."""
 
 
 DEFAULT_OPTIONS = LayoutOptions()
@@ -318,7 +318,7 @@ def _attract(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, par
         ("raise", "Raise your hand", "Hold it up for a moment to start"),
         ("point", "Point to move", "Your index fingertip is the cursor"),
         ("ok", "OK sign to select", "Touch thumb and index together"),
-        ("palm", "Open hand to go back", "Hold it up for half a second"),
+        ("palm", "Open hand to go back", "Hold it up in the cart or the summary"),
     ]
     y0 = g.top + g.font
     step_h = min((g.footer - g.pad - y0) // len(steps), round(g.h * 0.16))
@@ -418,8 +418,8 @@ def _confirm(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, par
     elif view.message:
         texts.append(Text(view.message, g.x0, note_y, g.font, "left", "warning", g.x1 - g.x0))
     elif options.gestures:
-        texts.append(Text("Thumbs up to confirm, open hand to go back", g.x0, note_y, round(g.font * 0.8), "left",
-                          "muted", g.x1 - g.x0))
+        texts.append(Text("Hold a thumbs up to confirm, or an open hand to go back", g.x0, note_y,
+                          round(g.font * 0.8), "left", "muted", g.x1 - g.x0))
     buttons = _footer(g, ("back", "‹ Back", "secondary"), ("confirm", "Pay by card", "primary"), not view.placing)
     if view.placing:  # nothing but the store's answer may move the kiosk now
         buttons[0] = Button("back", buttons[0].rect, buttons[0].text, "secondary", enabled=False)
@@ -449,11 +449,8 @@ def _keypad(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, part
     parts["fields"].append(Field(field, view.entry, pin, PIN_LENGTH if pin else QTY_DIGITS, placeholder,
                                  round(g.font * 1.3)))
     note_y = field.y + field.h + g.pad // 2 + g.font // 2
-    small = round(g.font * 0.8)
     if view.message:
         texts.append(Text(view.message, g.x0 + width // 2, note_y, g.font, "center", "warning", width))
-    elif options.gestures:
-        texts.append(Text("Hold an open hand up to erase", g.x0 + width // 2, note_y, small, "center", "muted", width))
     grid_top = note_y + g.font // 2 + g.pad // 2
     gap = max(4, g.pad // 3)
     key_h = min((g.footer - g.pad // 2 - grid_top - 3 * gap) // 4, round(0.15 * g.h))

@@ -378,11 +378,11 @@ class PygameRenderer:
                 outer = box.inflate(2 * arc + 2, 2 * arc + 2)
                 pygame.draw.arc(self.surface, c.dwell, outer, np.pi / 2, np.pi / 2 + 2 * np.pi * progress, arc)
         pygame.draw.circle(self.surface, (255, 255, 255), (x, y), max(3, r // 5))
-        if hud.holding is not None:
+        if hud.holding is not None:  # a held gesture: a wide ring fills around the hand, its action beside it
             name, progress = hud.holding
-            outer = pygame.Rect(x - r, y - r, 2 * r, 2 * r).inflate(4 * arc + 4, 4 * arc + 4)
-            pygame.draw.arc(self.surface, c.gesture, outer, np.pi / 2, np.pi / 2 + 2 * np.pi * max(progress, 0.01), arc)
-            self._cursor_label(name, round(0.034 * h), x, y - r // 2, r + arc * 3)
+            width = arc * 3 // 2
+            self._ring((x, y), r + 2 * arc + width, width, progress, c.gesture)
+            self._cursor_label(name, round(0.034 * h), x, y, r + 2 * arc + 2 * width, pill=c.gesture)
         elif hud.grabbing:
             self._cursor_label("Move to scroll", round(0.03 * h), x, y, r + arc * 2)
         elif hud.gesture:
@@ -390,13 +390,40 @@ class PygameRenderer:
             if words:
                 self._cursor_label(words, round(0.026 * h), x, y + r // 2, r + arc * 2)
 
-    def _cursor_label(self, text: str, size: int, x: int, y: int, gap: int) -> None:
-        """Small text beside the cursor: on its right, or its left near the screen's right edge."""
-        width = self._render(text, size, self.theme.colors.on_dark).get_width()
-        if x + gap + width < self.surface.get_width():
-            self._blit_text(text, size, self.theme.colors.on_dark, (x + gap, y), "left", shadow=True)
+    def _ring(self, centre: tuple[int, int], radius: int, width: int, progress: float, color: Color) -> None:
+        """A progress ring: a dark shade of `color` all round, `color` filling it clockwise from the top (0..1).
+
+        The filled part is one polygon, so it has no pin-holes at any width (pygame's thick arcs do).
+        """
+        x, y = centre
+        pygame.draw.circle(self.surface, tuple(v * 2 // 5 for v in color), centre, radius + 1, width=width + 2)
+        progress = min(1.0, max(0.0, progress))
+        if progress <= 0:
+            return
+        n = max(2, round(64 * progress))
+        a = -np.pi / 2 + np.linspace(0.0, 2 * np.pi * progress, n + 1)
+        outer = [(x + radius * math.cos(t), y + radius * math.sin(t)) for t in a]
+        inner = [(x + (radius - width) * math.cos(t), y + (radius - width) * math.sin(t)) for t in a[::-1]]
+        pygame.draw.polygon(self.surface, color, outer + inner)
+
+    def _cursor_label(self, text: str, size: int, x: int, y: int, gap: int, pill: Color | None = None) -> None:
+        """Small text beside the cursor: on its right, or its left near the screen's right edge.
+
+        pill: a colour to draw behind it (a held gesture's action), readable over the panel and the picture alike.
+        """
+        on_dark = self.theme.colors.on_dark
+        surf = self._render(text, size, on_dark)
+        pad = size // 2 if pill is not None else 0
+        right = x + gap + pad * 2 + surf.get_width() < self.surface.get_width()
+        box = self._anchored(surf.get_rect(), (x + gap + pad, y) if right else (x - gap - pad, y),
+                             "left" if right else "right")
+        if pill is not None:
+            back = box.inflate(2 * pad, pad)
+            pygame.draw.rect(self.surface, pill, back, border_radius=back.h // 2)
+            self.surface.blit(surf, box)
         else:
-            self._blit_text(text, size, self.theme.colors.on_dark, (x - gap, y), "right", shadow=True)
+            self._blit_text(text, size, on_dark, box.midleft if right else box.midright, "left" if right else "right",
+                            shadow=True)
 
     # -- text -----------------------------------------------------------------------------
     def _radius(self) -> int:

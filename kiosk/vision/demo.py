@@ -60,11 +60,11 @@ class Key:
 
 
 def build_script(catalog: Catalog, size: tuple[int, int], pointer: Pointer, timings: KioskTimings,
-                 options: LayoutOptions = DEFAULT_OPTIONS, gesture_hold: float = 0.5) -> list[Key]:
+                 options: LayoutOptions = DEFAULT_OPTIONS, confirm_hold: float = 0.6) -> list[Key]:
     """Keyframes for one cycle of the demo, aimed at the buttons the kiosk will show at `size` (px).
 
-    options: the app's layout options (sizes from the theme). gesture_hold: seconds a 👍 must be
-    held; the demo confirms with one when options.gestures is on, else it clicks Confirm.
+    options: the app's layout options (sizes from the theme). confirm_hold: seconds a 👍 must be
+    held to confirm; the demo confirms with one when options.gestures is on, else it clicks Confirm.
     """
     kiosk = Kiosk(catalog, timings, new_uid=lambda: "demo", page_size=catalog_rows(size, options.sizes))
     keys = [Key(0.0, None), Key(1.0, None)]
@@ -81,7 +81,7 @@ def build_script(catalog: Catalog, size: tuple[int, int], pointer: Pointer, timi
             keys.append(Key(t, tip))
             t += TURN
             keys.append(Key(t, tip, thumb=1.0))
-            t += gesture_hold + 0.4  # held a little longer than needed
+            t += confirm_hold + 0.5  # held a little longer than needed, so the shopper sees the ring complete
             keys.append(Key(t, tip, thumb=1.0))
             t += TURN
             keys.append(Key(t, tip))
