@@ -186,6 +186,42 @@ def test_open_hand_goes_back_from_the_summary_then_holds_still_on_the_cart(tmp_p
     assert [(e["action"], e["gesture"]) for e in events(tmp_path, app) if e["type"] == "gesture"] == [("back", "palm")]
 
 
+def test_undo_brings_a_removed_line_back_where_it_was(tmp_path):
+    app, s = started(tmp_path, timings=KioskTimings(undo_seconds=5.0))
+    for item_id in ("apple", "banana", "croissant"):
+        s.click(f"add:{item_id}")
+    s.click("add:banana")
+    s.click("cart")
+    banana_row = s.button("remove:banana").rect
+    s.click("remove:banana")
+    assert [line.item.id for line in app.kiosk.cart.lines] == ["apple", "croissant"]
+    undo = s.button("undo")
+    assert undo.rect.y == banana_row.y
+    s.click("undo")
+    assert [(line.item.id, line.qty) for line in app.kiosk.cart.lines] == [("apple", 1), ("banana", 2),
+                                                                          ("croissant", 1)]
+    assert "undo" not in [b.id for b in app.layout().buttons]
+    evs = events(tmp_path, app)
+    assert [e["target"] for e in evs if e["type"] == "click"][-2:] == ["remove:banana", "undo"]
+
+
+def test_the_undo_offer_runs_out_while_the_shopper_waits(tmp_path):
+    app, s = started(tmp_path, timings=KioskTimings(undo_seconds=3.0))
+    s.click("add:apple")
+    s.click("add:banana")
+    s.click("cart")
+    i0 = s.i
+    s.click("remove:apple")  # clicks on release: frame 21 of its 30 (15 pointing, 6 of 👌)
+    removed = i0 + 21
+    assert app.kiosk.cart.qty("apple") == 0 and "undo" in [b.id for b in app.layout().buttons]
+    s.run((removed + 89 - (s.i - 1)) / FPS, "point", (200, 300))  # up to 89 frames (2.967 s) after it
+    assert s.i - 1 == removed + 89
+    assert "undo" in [b.id for b in app.layout().buttons]
+    s.run(1 / FPS, "point", (200, 300))  # 3.0 s after the removal
+    assert "undo" not in [b.id for b in app.layout().buttons]
+    assert [line.item.id for line in app.kiosk.cart.lines] == ["banana"]
+
+
 def test_grab_scrolls_a_long_catalog(tmp_path):
     big = Catalog("EUR", tuple(Item(f"p{n:02d}", f"Product {n}", 100 + n) for n in range(20)))
     app, s = started(tmp_path, catalog=big)

@@ -387,3 +387,65 @@ def test_attract_teaches_the_four_gestures(size):
     for a, b in itertools.combinations(lay.instructions, 2):
         assert not overlap(a.rect, b.rect)
 
+
+# -- the Undo offer --------------------------------------------------------------------------------
+
+def _kiosk_with_cart(size, now=1.0):
+    from kiosk.shop.machine import Act, Intent, Kiosk, KioskTimings
+
+    k = Kiosk(CATALOG, KioskTimings(undo_seconds=5.0), lambda: "uid", page_size=catalog_rows(size))
+    k.handle(Intent(Act.START), now)
+    for item_id in ("apple", "banana", "croissant"):
+        k.handle(Intent(Act.ADD, item_id), now)
+    k.handle(Intent(Act.OPEN_CART), now)
+    return k, Act, Intent
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_undo_target_exists_exactly_while_offered(size):
+    k, Act, Intent = _kiosk_with_cart(size)
+    assert "undo" not in ids(layout(k.view(), CATALOG, size))
+    before = {b.id: b.rect for b in layout(k.view(), CATALOG, size).buttons}
+    k.handle(Intent(Act.REMOVE, "banana"), 2.0)  # offered from 2.0 s until 7.0 s
+    for t in (2.0, 2.5, 4.0, 6.9, 6.99, 7.0, 7.5, 12.0):
+        k.tick(t, True)
+        lay = layout(k.view(), CATALOG, size)
+        assert ("undo" in ids(lay)) == (t < 7.0), t
+        if t < 7.0:
+            undo = next(b for b in lay.buttons if b.id == "undo")
+            # in the removed line's row, and the line below has not moved
+            assert undo.rect.y == before["dec:banana"].y and undo.rect.h == before["dec:banana"].h
+            assert undo.rect.x == before["dec:banana"].x
+            assert undo.rect.x + undo.rect.w == before["remove:banana"].x + before["remove:banana"].w
+            assert {i: r for i, r in before.items() if "croissant" in i} == \
+                {b.id: b.rect for b in lay.buttons if "croissant" in b.id}
+            assert undo.rect.w >= MIN_TARGET * size[1] and undo.rect.h >= MIN_TARGET * size[1]
+            assert any(x.text == "Banana ×1" for x in lay.texts)
+            (cd,) = lay.countdowns
+            assert (cd.rect, cd.since, cd.until) == (undo.rect, 2.0, 7.0)
+            check_geometry(lay, size)
+        else:
+            assert lay.countdowns == ()
+            assert [b.id for b in lay.buttons if b.id.startswith("remove:")] == ["remove:apple", "remove:croissant"]
+
+
+def test_undo_target_goes_with_the_cart_screen():
+    size = (1920, 1080)
+    k, Act, Intent = _kiosk_with_cart(size)
+    k.handle(Intent(Act.REMOVE, "apple"), 2.0)
+    assert "undo" in ids(layout(k.view(), CATALOG, size))
+    k.handle(Intent(Act.BACK), 2.5)
+    k.handle(Intent(Act.OPEN_CART), 3.0)
+    assert "undo" not in ids(layout(k.view(), CATALOG, size))
+
+
+def test_an_empty_cart_still_offers_undo_and_says_so_only_after():
+    size = (1280, 720)
+    k, Act, Intent = _kiosk_with_cart(size)
+    for item_id in ("apple", "banana", "croissant"):
+        k.handle(Intent(Act.REMOVE, item_id), 2.0)
+    lay = layout(k.view(), CATALOG, size)
+    assert "undo" in ids(lay) and not any(t.text == "Your cart is empty." for t in lay.texts)
+    k.tick(8.0, True)
+    lay = layout(k.view(), CATALOG, size)
+    assert "undo" not in ids(lay) and any(t.text == "Your cart is empty." for t in lay.texts)

@@ -321,3 +321,24 @@ def test_item_images_are_drawn_beside_their_names(tmp_path):
     assert names["Apple"].x > lay.pictures[0].rect.x + lay.pictures[0].rect.w  # the name moves right of it
     pygame.display.quit()
 
+
+def test_undo_button_and_its_countdown_are_drawn_exactly_while_offered():
+    offered = VIEWS["cart-undo"]
+    since, until = offered.undo.since, offered.undo.until
+    early, lay, _ = draw("cart-undo", hud=Hud(since + 0.1, None))
+    (undo,) = [b for b in lay.buttons if b.id == "undo"]
+    (cd,) = lay.countdowns
+    r = undo.rect
+    assert rgb(early, r.x + r.w // 10, r.y + r.h // 3) == C.primary  # a filled button, not a text
+    assert any(rgb(early, x, r.y + r.h // 2) == C.on_dark for x in range(r.x, r.x + r.w))  # its label
+    bar_y = next(y for y in range(r.y + r.h - 1, r.y + r.h // 2, -1)
+                 if rgb(early, r.x + r.w // 2, y) == C.on_dark)  # the bar along the lower edge
+    right = r.x + r.w * 9 // 10
+    assert rgb(early, right, bar_y) == C.on_dark  # almost all of the time is left
+    late, _, _ = draw("cart-undo", hud=Hud(since + 0.8 * (until - since), None))
+    assert rgb(late, right, bar_y) != C.on_dark and rgb(late, r.x + r.w // 10, bar_y) == C.on_dark
+    # the same cart without the offer: the row is empty there, no green
+    gone = View(Screen.CART, offered.cart, 0, False, None, None, None)
+    plain, lay2, _ = draw("cart", view=gone, hud=Hud(until, None))
+    assert "undo" not in [b.id for b in lay2.buttons] and lay2.countdowns == ()
+    assert not any(rgb(plain, x, r.y + r.h // 3) == C.primary for x in range(r.x, r.x + r.w, 4))

@@ -115,6 +115,15 @@ class Scrollbar:
 
 
 @dataclass(frozen=True)
+class Countdown:
+    """Time running out on a target (the Undo offer): the renderer draws what is left of since..until (s)."""
+
+    rect: Rect
+    since: float
+    until: float
+
+
+@dataclass(frozen=True)
 class Modal:
     """A box over everything (the inactivity countdown)."""
 
@@ -132,6 +141,7 @@ class Layout:
     fields: tuple[Field, ...] = ()
     instructions: tuple[Instruction, ...] = ()
     scrollbars: tuple[Scrollbar, ...] = ()
+    countdowns: tuple[Countdown, ...] = ()
     modal: Modal | None = None
     feed_area: Rect | None = None
     """The part of the screen the panel leaves free (notes, hints and toasts go there)."""
@@ -247,7 +257,8 @@ def layout(view: View, catalog: Catalog, size: tuple[int, int], options: LayoutO
         Screen.PIN: _keypad,
         Screen.RECEIPT: _receipt,
     }[view.screen]
-    parts: dict = {"buttons": [], "texts": [], "pictures": [], "fields": [], "instructions": [], "scrollbars": []}
+    parts: dict = {"buttons": [], "texts": [], "pictures": [], "fields": [], "instructions": [], "scrollbars": [],
+                   "countdowns": []}
     extra = build(view, catalog, g, options, parts) or {}
     if view.toast is not None:
         fa = g.feed_area
@@ -255,8 +266,8 @@ def layout(view: View, catalog: Catalog, size: tuple[int, int], options: LayoutO
         parts["texts"].append(Text(view.toast.text, fa.x + fa.w // 2, y, g.font, "center", "toast", fa.w - 4 * g.pad))
     modal = _warning(view.warning_left, g) if view.warning_left is not None else None
     return Layout(size, g.panel, tuple(parts["buttons"]), tuple(parts["texts"]), tuple(parts["pictures"]),
-                  tuple(parts["fields"]), tuple(parts["instructions"]), tuple(parts["scrollbars"]), modal,
-                  g.feed_area, row=g.row, **extra)
+                  tuple(parts["fields"]), tuple(parts["instructions"]), tuple(parts["scrollbars"]),
+                  tuple(parts["countdowns"]), modal, g.feed_area, row=g.row, **extra)
 
 
 def _warning(left: int, g: _Grid) -> Modal:
@@ -365,17 +376,30 @@ def _shopping(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, pa
 def _cart(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
     parts["texts"].append(g.title_text("Your cart"))
     b = g.btn
-    if view.cart.is_empty:
+    undo = view.undo
+    if view.cart.is_empty and undo is None:
         parts["texts"].append(Text("Your cart is empty.", g.x0, g.top + g.row // 2, g.font, "left", "muted"))
-    # Each row: name, line total ........ [−] qty [+]  [✕]
+    # Each row: name, line total ........ [−] qty [+]  [✕]; a line just removed: its name ... [Undo]
+    rows: list = list(view.cart.lines)
+    if undo is not None:  # in the removed line's place, so nothing below it moves
+        rows.insert(min(undo.index, len(rows)), undo)
     per_page = g.rows_that_fit()
-    first, extra = _list(g, view.cart_first, len(view.cart.lines), per_page, parts)
-    for n, line in enumerate(view.cart.lines[first:first + per_page]):
+    first, extra = _list(g, view.cart_first, len(rows), per_page, parts)
+    x_remove = g.x1 - b
+    x_inc = x_remove - g.pad - b
+    x_dec = x_inc - 2 * b
+    for n, line in enumerate(rows[first:first + per_page]):
         mid = g.top + n * g.row + g.row // 2
+        if line is undo:
+            item = undo.line.item
+            parts["buttons"].append(Button("undo", Rect(x_dec, mid - b // 2, g.x1 - x_dec, b), "Undo", "primary"))
+            parts["countdowns"].append(Countdown(Rect(x_dec, mid - b // 2, g.x1 - x_dec, b), undo.since, undo.until))
+            parts["texts"].append(Text(f"{item.name} ×{undo.line.qty}", g.x0, mid - g.font // 2, g.font, "left",
+                                       "muted", max_width=x_dec - g.x0 - g.pad))
+            parts["texts"].append(Text("removed", g.x0, mid + g.font // 2 + 2, round(g.font * 0.8), "left", "muted",
+                                       max_width=x_dec - g.x0 - g.pad))
+            continue
         item = line.item
-        x_remove = g.x1 - b
-        x_inc = x_remove - g.pad - b
-        x_dec = x_inc - 2 * b
         parts["buttons"].append(Button(f"dec:{item.id}", Rect(x_dec, mid - b // 2, b, b), "−"))
         if options.keypad_for_quantity:
             parts["buttons"].append(Button(f"qty:{item.id}", Rect(x_dec + b, mid - b // 2, b, b), str(line.qty),
@@ -488,10 +512,11 @@ def _receipt(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, par
 def sample_views(catalog: Catalog, every: bool = False) -> list[tuple[str, View]]:
     """One representative view per screen (a cart with the first items), for `layout` and screenshots.
 
-    every: also the keypad screens (quantity, pin) and a session with the inactivity countdown.
+    every: also the keypad screens (quantity, pin), the cart offering Undo for a removed line, and a
+    session with the inactivity countdown.
     """
     from kiosk.shop.cart import Cart
-    from kiosk.shop.machine import Receipt, Toast
+    from kiosk.shop.machine import Receipt, Toast, UndoOffer
 
     cart = Cart()
     for n, item in enumerate(catalog.items[:3]):
@@ -506,9 +531,12 @@ def sample_views(catalog: Catalog, every: bool = False) -> list[tuple[str, View]
     ]
     if every:
         first = catalog.items[0].id
+        gone = min(1, len(cart.lines) - 1)  # the second line, removed a moment ago
         views[4:4] = [
             ("quantity", View(Screen.QUANTITY, cart, 0, False, None, None, None, entry="1", entry_item=first)),
             ("pin", View(Screen.PIN, cart, 0, False, None, None, None, entry="12")),
+            ("cart-undo", View(Screen.CART, cart.remove(cart.lines[gone].item.id), 0, False, None, None, None,
+                               undo=UndoOffer(cart.lines[gone], gone, 0.0, 5.0))),
             ("warning", View(Screen.SHOPPING, cart, 0, False, None, 12, None,
                              toast=Toast(f"Added: {catalog.items[0].name} ×1", 1))),
         ]

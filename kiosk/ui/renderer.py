@@ -19,7 +19,8 @@ import pygame
 
 from kiosk.types import HAND_CONNECTIONS, Hand
 from kiosk.ui.hud import GESTURE_NAMES, STEP_SECONDS, DebugInfo, Hud, attract_frames
-from kiosk.ui.layout import Button, Field, Instruction, Layout, Modal, Picture, Rect, Scrollbar, Text, picture_rect
+from kiosk.ui.layout import (Button, Countdown, Field, Instruction, Layout, Modal, Picture, Rect, Scrollbar, Text,
+                             picture_rect)
 from kiosk.ui.theme import THEME, Color, Theme
 
 __all__ = ["PygameRenderer", "Theme", "THEME"]
@@ -73,6 +74,8 @@ class PygameRenderer:
         hovered = layout.hit(hud.cursor)
         for button in layout.buttons:
             self._draw_button(button, hovered is button, hud.pressed)
+        for countdown in layout.countdowns:
+            self._draw_countdown(countdown, hud.now)
         for field in layout.fields:
             self._draw_field(field)
         for bar in layout.scrollbars:
@@ -200,6 +203,19 @@ class PygameRenderer:
         scale = 0.7 if len(b.text) == 1 and not b.text.isdigit() else 0.55 if len(b.text) <= 2 else 0.42
         size = self._fitting_size(b.text, round(b.rect.h * scale), b.rect.w - b.rect.h // 4)
         self._blit_text(b.text, size, color, r.center, "center")
+
+    def _draw_countdown(self, cd: Countdown, now: float) -> None:
+        """The time left on a target (the Undo offer): a bar along its lower edge that shrinks to nothing."""
+        c = self.theme.colors
+        left = min(1.0, max(0.0, (cd.until - now) / max(cd.until - cd.since, 1e-9)))
+        r = cd.rect
+        inset = self._radius()
+        h = max(4, r.h // 12)
+        track = pygame.Rect(r.x + inset, r.y + r.h - h - max(3, r.h // 14), r.w - 2 * inset, h)
+        pygame.draw.rect(self.surface, tuple(max(0, v - 45) for v in c.primary), track, border_radius=h // 2)
+        if left > 0:
+            pygame.draw.rect(self.surface, c.on_dark, (track.x, track.y, max(h, round(track.w * left)), h),
+                             border_radius=h // 2)
 
     def _draw_text(self, text: Text) -> None:
         c = self.theme.colors
