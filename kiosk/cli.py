@@ -16,7 +16,7 @@ from kiosk.config import Config, find_config_file, load_config
 from kiosk.errors import InputError, KioskError
 
 COMMANDS = ("run", "orders", "layout", "annotate", "setup-model", "transitions", "bench", "collect", "soak",
-            "train", "eval-gestures", "build-gesture-model")
+            "train", "eval-gestures", "build-gesture-model", "make-scenario")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -364,6 +364,12 @@ def cmd_build_gesture_model(args, config: Config) -> int:
     return build(args, config)
 
 
+def cmd_make_scenario(args, config: Config) -> int:
+    from kiosk.gestures.toolkit import cmd_make_scenario as make
+
+    return make(args, config)
+
+
 COMMAND_FUNCTIONS = {
     "run": cmd_run,
     "orders": cmd_orders,
@@ -377,4 +383,5 @@ COMMAND_FUNCTIONS = {
     "train": cmd_train,
     "eval-gestures": cmd_eval_gestures,
     "build-gesture-model": cmd_build_gesture_model,
+    "make-scenario": cmd_make_scenario,
 }

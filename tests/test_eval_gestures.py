@@ -18,7 +18,7 @@ from kiosk.gestures.handgen import synth_hand
 from kiosk.types import Gesture, Hand
 from tests.test_training import FakeDetector, run, write_image
 
-LABELS = ("none", "point", "ok", "fist", "palm", "thumbs_up", "peace")
+LABELS = ("none", "point", "ok", "fist", "palm", "thumbs_up", "thumbs_down", "peace")
 
 
 def touch(path: Path) -> Path:
@@ -45,19 +45,19 @@ def test_hagrid_names_are_mapped(tmp_path):
     for name in ("one", "like", "dislike", "stop_inv", "two_up", "three2", "grip", "heart2", "mute"):
         touch(tmp_path / f"{name}.jpg")
     got = {p.stem: label for p, label in photo_labels(tmp_path, LABELS, HAGRID)}
-    assert got == {"one": "point", "like": "thumbs_up", "dislike": "thumbs_up", "stop_inv": "palm", "two_up": "peace",
+    assert got == {"one": "point", "like": "thumbs_up", "dislike": "thumbs_down", "stop_inv": "palm", "two_up": "peace",
                    "three2": "none", "grip": "none", "heart2": TWO_HANDS, "mute": "point"}
 
 
 def test_every_hagrid_label_is_ours_or_two_hands():
     assert set(HAGRID.values()) <= set(LABELS) | {TWO_HANDS}
-    assert {HAGRID[k] for k in ("ok", "one", "fist", "palm", "like", "peace")} == set(LABELS) - {"none"}
+    assert {HAGRID[k] for k in ("ok", "one", "fist", "palm", "like", "dislike", "peace")} == set(LABELS) - {"none"}
 
 
 def test_unknown_labels_are_one_error(tmp_path):
     touch(tmp_path / "ok.jpg")
-    touch(tmp_path / "dislike.jpg")
-    with pytest.raises(InputError, match="dislike") as e:
+    touch(tmp_path / "timeout.jpg")
+    with pytest.raises(InputError, match="timeout") as e:
         photo_labels(tmp_path, LABELS)
     assert "--map hagrid" in str(e.value) and "\n" not in str(e.value)
 
@@ -105,7 +105,7 @@ def test_summary_figures_worked_out_by_hand():
     assert s["per_class"]["palm"]["precision"] == 0.0 and s["per_class"]["palm"]["recall"] is None
     assert s["two_hand_hands"] == 2 and s["two_hand_predictions"] == {"none": 1, "ok": 1}
     text = format_summary(s)
-    assert "7-class accuracy: 0.571 (4/7 hands)" in text
+    assert "8-class accuracy: 0.571 (4/7 hands)" in text
     assert "false-click rate: 0.333 (2/6 other hands)" in text
     json.dumps(s)  # the --json output is plain JSON
 

@@ -23,7 +23,8 @@ from kiosk.gestures import features as F
 from kiosk.gestures import model as M
 from kiosk.gestures.classifier import ok_strength
 from kiosk.gestures.handgen import POSES, interpolate, pose_world, random_shape, render, synth_hand
-from kiosk.gestures.landmark_features import FEATURE_NAMES, FEATURE_VERSION, NUM_FEATURES, hand_features, normalise
+from kiosk.gestures.landmark_features import (FEATURE_NAMES, FEATURE_VERSION, NUM_FEATURES, ORIENTATION, hand_features,
+                                             normalise, thumb_angle)
 from kiosk.types import Hand
 from tests.conftest import REPO
 
@@ -65,12 +66,38 @@ def test_feature_vector_shape_and_names():
     assert f.shape == (NUM_FEATURES,) and np.all(np.isfinite(f))
 
 
-def test_features_ignore_position_size_in_plane_rotation(some_hands):
+SHAPE = np.array([name not in ORIENTATION for name in FEATURE_NAMES])
+
+
+def test_features_ignore_position_and_size(some_hands):
+    for h in some_hands:
+        moved = h.world * 1.7 + np.array([0.3, -0.2, 0.5])
+        np.testing.assert_allclose(hand_features(moved, h.handedness), hand_features(h.world, h.handedness), atol=1e-9)
+
+
+def test_shape_features_ignore_in_plane_rotation_and_orientation_features_follow_it(some_hands):
+    assert ORIENTATION == FEATURE_NAMES[-len(ORIENTATION):]
+    thumb_y = FEATURE_NAMES.index("thumb_dir_y")
     for h in some_hands:
         base = hand_features(h.world, h.handedness)
         for theta in (0.3, -1.2, math.pi):
-            moved = (h.world @ rot_z(theta).T) * 1.7 + np.array([0.3, -0.2, 0.5])
-            np.testing.assert_allclose(hand_features(moved, h.handedness), base, atol=1e-9)
+            turned = hand_features(h.world @ rot_z(theta).T, h.handedness)
+            np.testing.assert_allclose(turned[SHAPE], base[SHAPE], atol=1e-9)
+        upside_down = hand_features(h.world @ rot_z(math.pi).T, h.handedness)
+        assert upside_down[thumb_y] == pytest.approx(-base[thumb_y], abs=1e-9)  # the thumb points the other way
+
+
+def test_thumb_angle_against_the_image_up():
+    def world(thumb_direction) -> np.ndarray:
+        w = np.zeros((21, 3))
+        w[4, :2] = thumb_direction  # thumb MCP (2) at the origin
+        return w
+
+    assert thumb_angle(world((0.0, -1.0)), "Right") == pytest.approx(0.0)  # image y points down: -y is up
+    assert thumb_angle(world((1.0, 0.0)), "Right") == pytest.approx(90.0)
+    assert thumb_angle(world((-1.0, 0.0)), "Left") == pytest.approx(90.0)
+    assert thumb_angle(world((0.0, 1.0)), "Right") == pytest.approx(180.0)
+    assert thumb_angle(world((1.0, -1.0)), "Right") == pytest.approx(45.0)
 
 
 def test_features_ignore_handedness_when_the_hand_is_mirrored(some_hands):
@@ -285,6 +312,26 @@ def test_label_is_ok_exactly_when_the_click_strength_is_half_or_more():
             assert (gesture.label == "ok") == (gesture.p("ok") >= 0.5)
             assert set(gesture.scores) == set(m.labels)
             assert 0.0 <= gesture.p("ok") <= 1.0
+
+
+def test_a_thumb_not_pointing_up_is_never_a_thumbs_up():
+    """Even a model sure of 👍 (a constant one) cannot make a sideways or lowered thumb confirm."""
+    labels = ("none", "ok", "thumbs_up", "fist")
+    bias = np.array([0.0, -5.0, 5.0, 1.0], np.float32)
+    m = M.GestureModel(labels, np.zeros(NUM_FEATURES, np.float32), np.ones(NUM_FEATURES, np.float32),
+                       (np.zeros((NUM_FEATURES, 4), np.float32),), (bias,))
+    clf = M.ModelClassifier(m, "model")
+    upright = pose_world(POSES["thumbs_up"], handedness="Right")
+    seen = []
+    for degrees in (0, 30, 60, 69, 71, 90, 135, 180, -60, -100):
+        world = upright @ rot_z(math.radians(degrees)).T
+        angle = thumb_angle(world, "Right")
+        g = clf.classify(hand_of(world, "Right"))
+        seen.append((round(angle), g.label))
+        assert (g.label == "thumbs_up") == (angle <= 70.0), (degrees, angle, g.label)
+        if g.label != "thumbs_up":
+            assert g.p("thumbs_up") == 0.0 and g.label == "fist"  # the next most likely label
+    assert {label for _, label in seen} == {"thumbs_up", "fist"}  # both sides of the bound were tried
 
 
 def test_unknown_click_source_is_refused():

@@ -56,7 +56,7 @@ def test_ok_score_is_the_tasks_own_score_and_zero_when_ok_does_not_win():
 
 def test_unknown_nameless_and_plain_hands_are_none():
     clf = TaskGestureClassifier()
-    for hand in (fake_hand("dislike", 0.99), fake_hand("two_up_inverted", 0.7), fake_hand(None, 0.98),
+    for hand in (fake_hand("three2", 0.99), fake_hand("two_up_inverted", 0.7), fake_hand(None, 0.98),
                  fake_hand(None, 0.0, cls=Hand)):
         g = clf.classify(hand)
         assert g.label == "none"

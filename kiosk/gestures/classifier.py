@@ -12,9 +12,18 @@ from typing import Protocol
 import numpy as np
 
 from kiosk.gestures import features as F
+from kiosk.gestures.landmark_features import thumb_angle
 from kiosk.types import Gesture, Hand
 
-LABELS = ("none", "point", "ok", "fist", "palm", "thumbs_up", "peace")
+LABELS = ("none", "point", "ok", "fist", "palm", "thumbs_up", "thumbs_down", "peace")
+
+THUMBS_UP_MAX_ANGLE = 70.0
+"""Degrees from the image's up (landmark_features.thumb_angle) beyond which a thumb is not
+up, whatever a classifier thinks: 👍 confirms an order, so a sideways or lowered thumb must
+never read as one. Chosen on the dev photos (docs/gestures.md): every real 👍 there leans
+66° at most (95% within 55°), while a third of the 👎 lean 60° or more from straight down."""
+THUMBS_DOWN_MIN_ANGLE = 110.0
+"""The rule's 👎: a thumb out and at least this far from up. (The model learns its own bound.)"""
 
 # Pinch ratio (thumb tip to index tip / palm size) that counts as fully closed and as open.
 # Measured on real photos: a 👌 reads 0.05-0.10; every other hand with three fingers up 0.31 or more.
@@ -47,7 +56,8 @@ def ok_strength(world: np.ndarray, ext: np.ndarray | None = None) -> float:
 
 
 class RuleClassifier:
-    """Geometric rules on world landmarks; invariant to position, size, rotation and handedness."""
+    """Geometric rules on world landmarks; invariant to position, size and handedness, and to
+    rotation except for which way a thumb points (👍 / 👎)."""
 
     labels = LABELS
 
@@ -67,8 +77,10 @@ class RuleClassifier:
         elif up == (True, True, False, False) and down[2:] == (True, True):
             label = "peace"
         elif all(down):
-            thumb_out = float(np.linalg.norm(w[4] - w[5])) / F.palm_size(w) > THUMB_OUT
-            label = "thumbs_up" if thumb_out and ext[0] >= EXTENDED else "fist"
+            thumb_out = float(np.linalg.norm(w[4] - w[5])) / F.palm_size(w) > THUMB_OUT and ext[0] >= EXTENDED
+            angle = thumb_angle(w, hand.handedness)
+            label = ("thumbs_up" if thumb_out and angle <= THUMBS_UP_MAX_ANGLE
+                     else "thumbs_down" if thumb_out and angle >= THUMBS_DOWN_MIN_ANGLE else "fist")
         else:
             label = "none"
         score = ok if label == "ok" else 1.0 - ok if label != "none" else 0.0

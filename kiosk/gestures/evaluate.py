@@ -35,15 +35,15 @@ NO_HAND = "(no hand)"
 
 # HaGRID (v1 and v2) gesture names -> our labels. The finger states decide: point = index
 # up, others curled; peace = index and middle up (apart or together); palm = all five
-# open (fingers apart or together, palm or back to the camera); thumbs_up = a fist with
-# the thumb out (the features ignore in-plane rotation, so thumbs down is the same
-# shape turned over). Everything else is none; two-hand signs are TWO_HANDS.
+# open (fingers apart or together, palm or back to the camera); thumbs_up / thumbs_down
+# = a fist with the thumb out, pointing up / down. Everything else is none; two-hand
+# signs are TWO_HANDS.
 HAGRID: dict[str, str] = {
     "ok": "ok",
     "one": "point", "mute": "point",
     "fist": "fist",
     "palm": "palm", "stop": "palm", "stop_inv": "palm",
-    "like": "thumbs_up", "dislike": "thumbs_up",
+    "like": "thumbs_up", "dislike": "thumbs_down",
     "peace": "peace", "peace_inv": "peace", "two_up": "peace", "two_up_inv": "peace",
     **{name: "none" for name in (
         "call", "four", "grabbing", "grip", "gun", "mid_finger", "middle_finger", "pinkie", "little_finger",

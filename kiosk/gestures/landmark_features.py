@@ -1,7 +1,10 @@
 """Hand -> a fixed-length feature vector for the landmark gesture model. Pure numpy.
 
-The vector does not depend on where the hand is, how large it is, its rotation in the
-image plane, or whether it is a left or a right hand. It is built from the world
+The vector does not depend on where the hand is, how large it is, or whether it is a
+left or a right hand. Most of it does not depend on the hand's rotation in the image
+plane either, except the few `ORIENTATION` entries at the end, which keep which way the
+thumb and the hand point relative to the image's up: 👍 and 👎 are the same shape turned
+over, and only those entries tell them apart. It is built from the world
 landmarks (metres, camera-aligned axes), never from the image landmarks, whose x and y
 are fractions of a frame whose aspect we do not know. Normalisation (`normalise`):
 
@@ -33,7 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 # Wrist, then the four joints of each finger: thumb (CMC, MCP, IP, TIP), index..pinky (MCP, PIP, DIP, TIP).
 _CHAINS = np.array([[0, 1, 2, 3, 4], [0, 5, 6, 7, 8], [0, 9, 10, 11, 12], [0, 13, 14, 15, 16], [0, 17, 18, 19, 20]])
@@ -53,11 +56,46 @@ def _names() -> tuple[str, ...]:
     names += [f"thumb_to_{f}_tip" for f in _FINGERS[1:]] + ["thumb_to_index_mcp"]
     names += ["gap_index_middle", "gap_middle_ring", "gap_ring_pinky"]
     names += [f"height_{f}" for f in _FINGERS]
+    names += list(ORIENTATION)
     return tuple(names)
+
+
+ORIENTATION = ("thumb_dir_x", "thumb_dir_y", "thumb_chord_x", "thumb_chord_y", "hand_axis_x", "hand_axis_y",
+               "knuckles_x", "knuckles_y", "thumb_below_knuckles", "thumb_below_top_pip", "thumb_below_low_pip")
+"""The entries that depend on the hand's rotation in the image plane (see the module docstring)."""
+_DIRECTIONS = np.array([[2, 4], [1, 4], [0, 9], [5, 17]])  # (from, to) joints of the ORIENTATION unit vectors
+_KNUCKLES = np.array([5, 9, 13, 17])
+_PIPS = np.array([6, 10, 14, 18])
 
 
 FEATURE_NAMES: tuple[str, ...] = _names()
 NUM_FEATURES = len(FEATURE_NAMES)
+
+
+def _mirrored(world: np.ndarray, handedness: str) -> np.ndarray:
+    """Wrist at the origin, a Left hand mirrored in x: every hand a right hand, not yet rotated."""
+    w = np.asarray(world, dtype=np.float64).reshape(21, 3)
+    p = w - w[0]
+    if handedness == "Left":
+        p = p * np.array([-1.0, 1.0, 1.0])
+    return p
+
+
+def orientation(world: np.ndarray, handedness: str) -> np.ndarray:
+    """The ORIENTATION entries, (len(ORIENTATION),) float64, from (21, 3) world landmarks (metres)."""
+    p = _mirrored(world, handedness)
+    v = p[_DIRECTIONS[:, 1], :2] - p[_DIRECTIONS[:, 0], :2]
+    v = v / np.maximum(np.sqrt((v * v).sum(axis=1)), 1e-9)[:, None]
+    palm = max(float(np.sqrt((p[9] * p[9]).sum())), 1e-9)
+    thumb_y = p[4, 1]
+    below = np.array([thumb_y - p[_KNUCKLES, 1].mean(), thumb_y - p[_PIPS, 1].min(), thumb_y - p[_PIPS, 1].max()])
+    return np.concatenate([v.ravel(), below / palm])
+
+
+def thumb_angle(world: np.ndarray, handedness: str) -> float:
+    """Degrees between the thumb (MCP -> tip, image plane) and the image's up: 0 up, 90 sideways, 180 down."""
+    v = np.asarray(world, dtype=np.float64)[4, :2] - np.asarray(world, dtype=np.float64)[2, :2]
+    return float(np.degrees(np.arctan2(abs(v[0]), -v[1])))
 
 
 def normalise(world: np.ndarray, handedness: str) -> np.ndarray:
@@ -66,16 +104,13 @@ def normalise(world: np.ndarray, handedness: str) -> np.ndarray:
     Wrist at the origin, a Left hand mirrored to look like a right one, wrist -> middle
     MCP pointing up (-y) in the image plane, and wrist -> middle MCP of length 1 (3D).
     """
-    w = np.asarray(world, dtype=np.float64).reshape(21, 3)
-    p = w - w[0]
-    m = -1.0 if handedness == "Left" else 1.0
-    mx, my, mz = m * float(p[_MIDDLE_MCP, 0]), float(p[_MIDDLE_MCP, 1]), float(p[_MIDDLE_MCP, 2])
+    p = _mirrored(world, handedness)
+    mx, my, mz = float(p[_MIDDLE_MCP, 0]), float(p[_MIDDLE_MCP, 1]), float(p[_MIDDLE_MCP, 2])
     r = (mx * mx + my * my) ** 0.5
     # The in-plane rotation [[c, -s], [s, c]] that takes (mx, my) to (0, -r).
     c, s = (-my / r, -mx / r) if r > 1e-12 else (1.0, 0.0)
     palm = max((r * r + mz * mz) ** 0.5, 1e-9)
-    # Mirror, rotate and scale in one matrix: one matmul instead of several array ops.
-    transform = np.array([[c * m, -s, 0.0], [s * m, c, 0.0], [0.0, 0.0, 1.0]]) / palm
+    transform = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]]) / palm
     return p @ transform.T
 
 
@@ -108,8 +143,8 @@ _EXT_OFFSET = np.array([0.6] * 5 + [0.9] * 5)
 _EXT_SCALE = np.array([1 / 0.3] * 5 + [1 / 0.35] * 5)
 
 
-def features_from_normalised(p: np.ndarray) -> np.ndarray:
-    """(21, 3) output of `normalise` -> (NUM_FEATURES,) float64."""
+def shape_features(p: np.ndarray) -> np.ndarray:
+    """(21, 3) output of `normalise` -> the rotation-free entries (all but ORIENTATION), float64."""
     d = _DIFF @ p  # (43, 3)
     sq = d * d
     n2 = np.sqrt(sq[:, 0] + sq[:, 1])  # image-plane lengths
@@ -132,7 +167,7 @@ def features_from_normalised(p: np.ndarray) -> np.ndarray:
 
 def hand_features(world: np.ndarray, handedness: str) -> np.ndarray:
     """(21, 3) world landmarks (metres) and the person's hand -> (NUM_FEATURES,) float64."""
-    return features_from_normalised(normalise(world, handedness))
+    return np.concatenate([shape_features(normalise(world, handedness)), orientation(world, handedness)])
 
 
 def batch_features(worlds: np.ndarray, handedness) -> np.ndarray:

@@ -51,6 +51,7 @@ DEFAULT_LABEL_MAP: dict[str, str] = {
     # stop_inverted, three, three2, two_up, two_up_inverted: no "ok").
     "ok": "ok",
     "like": "thumbs_up",
+    "dislike": "thumbs_down",
     "one": "point",
     "palm": "palm",
     "fist": "fist",
@@ -62,6 +63,7 @@ DEFAULT_LABEL_MAP: dict[str, str] = {
     "Open_Palm": "palm",
     "Pointing_Up": "point",
     "Thumb_Up": "thumbs_up",
+    "Thumb_Down": "thumbs_down",
     "Victory": "peace",
 }
 

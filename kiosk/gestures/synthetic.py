@@ -394,6 +394,26 @@ def _make_label(args: tuple[str, int, int, Recipe]) -> tuple[np.ndarray, list[st
     return (np.concatenate(worlds) if worlds else np.zeros((0, 21, 3), np.float32)), hands
 
 
+THUMB_UP_WITHIN = 60.0
+THUMB_DOWN_BEYOND = 120.0
+
+
+def orient_thumbs(data: LandmarkSet) -> LandmarkSet:
+    """Relabel the synthetic 👍 by where its thumb points, since its views take any roll:
+    within THUMB_UP_WITHIN degrees of the image's up it stays "thumbs_up", beyond
+    THUMB_DOWN_BEYOND it is "thumbs_down", and a thumb in between (sideways) is "none"."""
+    from kiosk.gestures.landmark_features import thumb_angle
+
+    label = data.label.astype("<U32").copy()
+    for i in np.flatnonzero(label == "thumbs_up"):
+        angle = thumb_angle(data.world[i], str(data.handedness[i]))
+        if angle > THUMB_DOWN_BEYOND:
+            label[i] = "thumbs_down"
+        elif angle > THUMB_UP_WITHIN:
+            label[i] = "none"
+    return LandmarkSet(data.world, data.handedness, label, data.source)
+
+
 def generate(recipe: Recipe, labels: tuple[str, ...] = LABELS, workers: int = 1, progress=None) -> LandmarkSet:
     """The synthetic set for `labels`, in a fixed order (label by label, pose by pose).
 

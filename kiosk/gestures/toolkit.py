@@ -22,6 +22,22 @@ from kiosk.errors import InputError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 SHIPPED_MODEL = PROJECT_ROOT / "models" / "gestures.npz"
+AUGMENT_COPIES = 3
+"""Augmented copies of every recorded hand in the shipped recipe (devset.augment)."""
+
+
+
+
+def _mixed_synthetic():
+    from kiosk.gestures.synthetic import Recipe
+
+    return Recipe(poses_per_gesture=200, views=2)
+
+
+MIXED_SYNTHETIC = _mixed_synthetic()
+"""The synthetic hands `eval-gestures --loso` adds to the recorded ones for its "both"
+variant, and trains alone on for "synthetic". Leave-one-source-out chose the shipped
+recipe on these: recorded hands alone (docs/gestures.md)."""
 
 
 def _widths(text: str) -> tuple[int, ...]:
@@ -92,6 +108,15 @@ def add_parsers(sub) -> None:
     src.add_argument("--video", type=Path, help="a video with a ground-truth JSON (frames[i].label) beside it")
     src.add_argument("--synthetic", action="store_true",
                      help="compare the click sources (rule, model, both) on unseen synthetic hands")
+    src.add_argument("--loso", action="store_true",
+                     help="leave-one-source-out on recorded landmarks (--data): train without each source, "
+                          "test on it, for every source")
+    ev.add_argument("--data", type=Path,
+                    help="with --loso: a landmarks.jsonl or a folder holding one (default: $KIOSK_DATA/dev-photos)")
+    ev.add_argument("--variants", type=_variants, default=("real", "synthetic", "both"),
+                    help="with --loso: training data to compare, of real,synthetic,both (default: all three)")
+    ev.add_argument("--export-dir", type=Path,
+                    help="with --loso: write loso.json and a confusion PNG per variant here")
     ev.add_argument("--truth", type=Path, help="the video's ground-truth JSON (default: the video's name, .json)")
     ev.add_argument("--map", choices=sorted(_maps()), help="translate dataset gesture names (hagrid: HaGRID's)")
     ev.add_argument("--json", action="store_true", help="print one JSON object instead of text")
@@ -107,17 +132,43 @@ def add_parsers(sub) -> None:
 
     r = Recipe()
     bu = sub.add_parser("build-gesture-model",
-                        help="rebuild the shipped gesture model from synthetic hands (deterministic)")
+                        help="rebuild the shipped gesture model from recorded and synthetic hands (deterministic)")
     bu.add_argument("--out", type=Path, default=SHIPPED_MODEL, help="model file (default: models/gestures.npz)")
     bu.add_argument("--export-dir", type=Path, help="also write report.json, confusion.png and curves.png here")
-    bu.add_argument("--poses", type=int, default=r.poses_per_gesture,
-                    help=f"synthetic poses per gesture ('none' gets {r.none_factor:g}x) "
-                         f"(default {r.poses_per_gesture})")
+    bu.add_argument("--data", type=Path,
+                    help="recorded landmarks: a landmarks.jsonl or a folder holding one "
+                         "(default: $KIOSK_DATA/dev-photos when present; without it, synthetic hands only)")
+    bu.add_argument("--exclude-source", action="append", default=[], metavar="SOURCE",
+                    help="leave this source of --data out (repeatable), e.g. to test the model on its photos")
+    bu.add_argument("--copies", type=int, default=AUGMENT_COPIES,
+                    help=f"augmented copies of every recorded hand (default {AUGMENT_COPIES})")
+    bu.add_argument("--poses", type=int, default=None,
+                    help=f"synthetic poses per gesture, 0 for none ('none' gets {r.none_factor:g}x) (default: 0 "
+                         f"with recorded landmarks, which measured better without them; {r.poses_per_gesture} without)")
     bu.add_argument("--views", type=int, default=r.views, help=f"photographs of each pose (default {r.views})")
     bu.add_argument("--data-seed", type=int, default=r.seed, help=f"synthetic data seed (default {r.seed})")
     bu.add_argument("--workers", type=int, default=None,
                     help="processes generating data (default: CPUs; the result does not depend on it)")
     _add_hparams(bu)
+
+    sc = sub.add_parser("make-scenario", help="a labelled scenario video of one person from recorded photos")
+    sc.add_argument("--source", required=True, help="the person: a source id of the photos' landmarks.jsonl")
+    sc.add_argument("--out", type=Path, required=True, help="video file (.mp4); its truth goes beside it as .json")
+    sc.add_argument("--data", type=Path, help="folder with landmarks.jsonl and the photos "
+                                              "(default: $KIOSK_DATA/dev-photos)")
+    sc.add_argument("--ok-frames", type=int, default=8, help="frames each 👌 is held (default 8: 0.27 s at 30 fps)")
+    sc.add_argument("--thumbs-down-source", help="whose 👎 photo to use (default: the person's, else harshit's)")
+    sc.add_argument("--seed", type=int, default=0, help="which photos are picked (default 0)")
+
+
+def _variants(text: str) -> tuple[str, ...]:
+    from kiosk.gestures.loso import VARIANTS
+
+    names = tuple(v.strip() for v in text.split(",") if v.strip())
+    bad = [v for v in names if v not in VARIANTS]
+    if bad or not names:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected some of {','.join(VARIANTS)}")
+    return names
 
 
 def _maps() -> dict:
@@ -169,27 +220,100 @@ def _print_result(out, files: dict, extra: str = "") -> None:
 # --------------------------------------------------------------------------- build-gesture-model
 
 
-def cmd_build_gesture_model(args, config) -> int:
-    from kiosk.gestures.synthetic import LABELS, Recipe
-    from kiosk.gestures.training import check_ratios, export, train
+def _synthetic_set(recipe, workers: int):
+    """The synthetic hands of `recipe`, 👍 relabelled by where the thumb points (synthetic.orient_thumbs)."""
+    from kiosk.gestures.synthetic import LABELS, orient_thumbs
 
-    if args.poses < 1 or args.views < 1:
-        raise InputError("--poses and --views must be >= 1")
+    return orient_thumbs(_generate(recipe, LABELS, workers))
+
+
+def _recorded(path: Path | None, exclude: list[str] | None = None):
+    """Recorded landmarks from --data (or $KIOSK_DATA's dev set), minus excluded sources; None when there are none."""
+    import numpy as np
+
+    from kiosk.gestures import devset
+
+    path = path if path is not None else devset.default_path()
+    if path is None:
+        return None
+    rec = devset.read(path)
+    unknown = sorted(set(exclude or ()) - set(rec.sources()))
+    if unknown:
+        raise InputError(f"--exclude-source {', '.join(unknown)}: no such source in {rec.path}")
+    if exclude:
+        rec = rec.take(np.flatnonzero(~np.isin(rec.data.source, list(exclude))))
+    return rec
+
+
+def recipe_meta(recorded, synthetic_recipe, copies: int, synthetic_hands: int) -> dict:
+    """What a model file records about its data: enough to rebuild it and to know what it saw."""
+    from kiosk.gestures.devset import LABEL_MAP
+    from kiosk.gestures.synthetic import LABELS as SYNTHETIC_LABELS
+
+    real = None
+    if recorded is not None:
+        counts = {}
+        for label in recorded.data.label.tolist():
+            counts[label] = counts.get(label, 0) + 1
+        real = {"file": recorded.path.name, "sha256": recorded.sha256, "hands": len(recorded.data),
+                "sources": recorded.sources(), "labels": dict(sorted(counts.items())), "label_map": LABEL_MAP,
+                "augment_copies": copies}
+    return {"recipe": synthetic_recipe.to_dict() if synthetic_recipe is not None else None,
+            "synthetic_labels": list(SYNTHETIC_LABELS) if synthetic_recipe is not None else [],
+            "recorded_labels": sorted(set(recorded.data.label.tolist())) if recorded is not None else [],
+            "data": {"recorded": real, "synthetic_hands": synthetic_hands,
+                     "synthetic_thumbs": "relabelled by thumb direction (synthetic.orient_thumbs)"}}
+
+
+def cmd_build_gesture_model(args, config) -> int:
+    from kiosk.gestures.synthetic import Recipe
+    from kiosk.gestures.training import export, train_gestures
+
+    if (args.poses is not None and args.poses < 0) or args.views < 1 or args.copies < 0:
+        raise InputError("--poses and --copies must be >= 0, --views >= 1")
     hp = _hparams(args)
-    ratios = check_ratios(args.split)
     if args.export_dir is not None and args.export_dir.exists() and not args.export_dir.is_dir():
         raise InputError(f"--export-dir {args.export_dir} is not a folder")
-    recipe = Recipe(seed=args.data_seed, poses_per_gesture=args.poses, views=args.views)
-    data = _generate(recipe, LABELS, _workers(args.workers))
-    meta = {"recipe": recipe.to_dict(), "synthetic_labels": list(LABELS), "recorded_labels": [],
-            "data": {"synthetic_hands": len(data)}}
-    out = train(data.world, data.handedness, data.label, data.source, LABELS, hp, ratios, meta)
+    recorded = _recorded(args.data, args.exclude_source)
+    if recorded is None:
+        if args.exclude_source:
+            raise InputError("--exclude-source needs recorded data (--data or $KIOSK_DATA)")
+        print("build-gesture-model: no recorded landmarks (--data, or $KIOSK_DATA with dev-photos/): "
+              "synthetic hands only, which do not generalise to real hands as well", file=sys.stderr)
+    poses = args.poses if args.poses is not None else (0 if recorded is not None else Recipe().poses_per_gesture)
+    if poses == 0 and recorded is None:
+        raise InputError("nothing to train on: --poses 0 and no recorded landmarks")
+    recipe = Recipe(seed=args.data_seed, poses_per_gesture=poses, views=args.views) if poses else None
+    synthetic = _synthetic_set(recipe, _workers(args.workers)) if recipe is not None else None
+    meta = recipe_meta(recorded, recipe, args.copies, len(synthetic) if synthetic is not None else 0)
+    out = train_gestures(recorded.data if recorded is not None else None, synthetic, hp, args.copies, meta)
     files = export(out, args.export_dir, model_path=args.out)
-    _print_result(out, files)
+    what = (f"{len(recorded.data)} recorded hands from {len(recorded.sources())} sources"
+            if recorded is not None else "no recorded hands")
+    print(f"labels: {', '.join(out.model.labels)}; trained on {what} (x{args.copies + 1} with augmentation) "
+          f"and {meta['data']['synthetic_hands']} synthetic hands, {hp.epochs} epochs")
+    for path in files.values():
+        print(f"wrote {path}")
     return 0
 
 
 # --------------------------------------------------------------------------- train
+
+
+def _base_recordings(base, where: Path):
+    """The recorded landmarks a --base model learned from, when they are here (same hash), else None with a note."""
+    from kiosk.gestures import devset
+
+    wanted = ((base.meta.get("data") or {}).get("recorded") or {}).get("sha256")
+    if not wanted:
+        return None
+    path = devset.default_path()
+    recorded = devset.read(path) if path is not None else None
+    if recorded is None or recorded.sha256 != wanted:
+        print(f"train: --base {where} also learned from recorded landmarks (sha256 {wanted[:12]}...) that are not "
+              "here ($KIOSK_DATA); its classes come from its synthetic recipe alone this time", file=sys.stderr)
+        return None
+    return recorded
 
 
 def cmd_train(args, config) -> int:
@@ -211,8 +335,8 @@ def cmd_train(args, config) -> int:
     if args.base is not None:
         base = load_model(args.base)
         try:
-            recipe = Recipe.from_dict(base.meta["recipe"])
-            synthetic_labels = tuple(base.meta["synthetic_labels"])
+            recipe = Recipe.from_dict(base.meta["recipe"]) if base.meta.get("recipe") is not None else None
+            synthetic_labels = tuple(base.meta.get("synthetic_labels") or ())
         except (KeyError, TypeError, ValueError) as e:
             raise InputError(f"--base {args.base}: no usable synthetic recipe to regenerate its classes "
                              f"({e})") from None
@@ -243,8 +367,17 @@ def cmd_train(args, config) -> int:
 
     parts, dropped = [user], 0
     if base is not None:
-        synth = _generate(recipe, synthetic_labels, _workers(args.workers))
-        new_labels = [label for label in with_hands if label not in synthetic_labels]
+        synth = _synthetic_set(recipe, _workers(args.workers)) if recipe is not None else None
+        recorded = _base_recordings(base, args.base)
+        if recorded is not None:  # the hands the base model learned from, augmented as it was
+            from kiosk.gestures.devset import augment
+
+            copies = int(base.meta["data"]["recorded"].get("augment_copies", AUGMENT_COPIES))
+            synth = LandmarkSet.concat([augment(recorded.data, copies, hp.seed), *([synth] if synth is not None else [])])
+        if synth is None:
+            raise InputError(f"--base {args.base}: it learned from recorded landmarks that are not here "
+                             "(set KIOSK_DATA) and has no synthetic recipe: its classes cannot be kept")
+        new_labels = [label for label in with_hands if label not in base.labels]
         if new_labels:
             is_none = synth.label == "none"
             new_x = [batch_features(user.world[user.label == label], user.handedness[user.label == label])
@@ -255,7 +388,7 @@ def cmd_train(args, config) -> int:
             dropped = int((~keep).sum())
             synth = synth.take(np.flatnonzero(keep))
         parts.append(synth)
-        labels = tuple(dict.fromkeys(["none", *synthetic_labels, *sorted(with_hands)]))
+        labels = tuple(dict.fromkeys(["none", *base.labels, *sorted(with_hands)]))
     else:
         labels = tuple(dict.fromkeys(["none", *sorted(with_hands)]))
     if "ok" not in labels:
@@ -319,6 +452,8 @@ def cmd_eval_gestures(args, config) -> int:
         print(json.dumps(report, sort_keys=True) if args.json else
               f"eval-gestures --synthetic: model {path}\n" + format_synthetic(report))
         return 0
+    if args.loso:
+        return _eval_loso(args, config)
     classifier, cfg, description = _classifier(args, config)
     if args.video is not None:
         return _eval_video(args, config, classifier, cfg, description)
@@ -396,4 +531,79 @@ def _eval_video(args, config, classifier, cfg, description) -> int:
         print(json.dumps(summary, sort_keys=True))
     else:
         print(format_video(summary, f"eval-gestures: {args.video}; classifier: {description}"))
+    return 0
+
+
+# --------------------------------------------------------------------------- eval-gestures --loso
+
+
+def _eval_loso(args, config) -> int:
+    from kiosk.gestures import loso
+    from kiosk.gestures.training import plot_confusion, train_gestures
+
+    from kiosk.gestures.training import HParams
+
+    recorded = _recorded(args.data)
+    if recorded is None:
+        raise InputError("eval-gestures --loso needs recorded landmarks: --data FILE_OR_FOLDER, or set KIOSK_DATA")
+    hp = HParams()
+    cfg = _gesture_config(config)
+    click = args.click or cfg.click
+    synthetic = None
+    if any(v != "real" for v in args.variants):
+        synthetic = _synthetic_set(MIXED_SYNTHETIC, _workers(None))
+
+    def fit(real, synth):
+        return train_gestures(real, synth, hp, AUGMENT_COPIES, {}, progress=False).model
+
+    reports = {}
+    for variant in args.variants:
+        predictions = loso.predict(recorded, variant, synthetic, fit)
+        reports[variant] = loso.summarise(predictions, recorded.hand_px, click, config.pointer.press_at)
+    result = {"data": str(recorded.path), "data_sha256": recorded.sha256, "hands": len(recorded.data),
+              "sources": len(recorded.sources()), "hparams": hp.to_dict(), "augment_copies": AUGMENT_COPIES,
+              "synthetic_recipe": MIXED_SYNTHETIC.to_dict(), "variants": reports}
+    if args.export_dir is not None:
+        from kiosk.gestures.model import write_atomic
+
+        if args.export_dir.exists() and not args.export_dir.is_dir():
+            raise InputError(f"--export-dir {args.export_dir} is not a folder")
+        args.export_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(args.export_dir / "loso.json", (json.dumps(result, indent=1, sort_keys=True) + "\n").encode())
+        for variant, s in reports.items():
+            o = s["overall"]
+            title = (f"leave-one-source-out, trained on {variant}: accuracy {o['accuracy']:.3f}, "
+                     f"👌 recall {o['ok_recall']:.3f}")
+            write_atomic(args.export_dir / f"loso-confusion-{variant}.png",
+                         plot_confusion(s["confusion"], tuple(s["labels"]), title))
+    if args.json:
+        print(json.dumps(result, sort_keys=True))
+    else:
+        for variant, s in reports.items():
+            print(loso.format_report(s, f"== leave-one-source-out, trained on {variant}: {recorded.path}, "
+                                        f"{len(recorded.data)} hands, {len(recorded.sources())} sources =="))
+            print()
+    return 0
+
+
+# --------------------------------------------------------------------------- make-scenario
+
+
+def cmd_make_scenario(args, config) -> int:
+    from kiosk.gestures import devset
+    from kiosk.gestures.scenario import compose
+
+    if not 2 <= args.ok_frames <= 300:
+        raise InputError("--ok-frames must be 2..300")
+    folder = args.data
+    if folder is None:
+        default = devset.default_path()
+        if default is None:
+            raise InputError("make-scenario needs the photos: --data FOLDER, or set KIOSK_DATA")
+        folder = default.parent
+    if args.out.suffix.lower() != ".mp4":
+        raise InputError(f"--out {args.out}: the video must be an .mp4 file")
+    truth = compose(folder, args.source, args.out, args.seed, args.ok_frames, args.thumbs_down_source)
+    oks = sum(1 for s in truth["segments"] if s["label"] == "ok")
+    print(f"wrote {args.out} ({len(truth['frames'])} frames, {oks} 👌 segments) and {args.out.with_suffix('.json')}")
     return 0

@@ -41,14 +41,14 @@ class HParams:
 
     learning_rate: float = 0.003
     batch_size: int = 128
-    epochs: int = 40
+    epochs: int = 60
     lr_decay: float = 0.95
     """The learning rate is multiplied by this after each epoch."""
-    dropout_rate: float = 0.1
-    layer_widths: tuple[int, ...] = (64, 32)
+    dropout_rate: float = 0.2
+    layer_widths: tuple[int, ...] = (128, 64)
     """Hidden layers' widths; () is a linear model."""
-    weight_decay: float = 1e-4
-    input_noise: float = 0.3
+    weight_decay: float = 1e-3
+    input_noise: float = 0.2
     """Std of Gaussian noise added to the standardised features of each training batch."""
     shuffle: bool = True
     """Shuffle the data before the split, and the training batches every epoch."""
@@ -405,3 +405,27 @@ def conflicting_none(none_x: np.ndarray, new_x: list[np.ndarray]) -> np.ndarray:
         radius = float(np.median(nearest(z, z, exclude_self=True))) if len(z) > 1 else none_spacing
         drop |= nearest(z_none, z) <= radius
     return drop
+
+
+# --------------------------------------------------------------------------- the kiosk's gesture model
+
+
+def train_gestures(real, synthetic, hp: HParams, copies: int, meta: dict, labels: tuple[str, ...] | None = None,
+                   progress: bool | None = None) -> TrainOutput:
+    """The one recipe for the kiosk's model, shipped or measured: recorded hands (a
+    LandmarkSet, augmented `copies` times, see devset.augment) plus synthetic hands (a
+    LandmarkSet, or None), all of them trained on (no split: the epochs are fixed, and
+    leave-one-source-out is the measurement)."""
+    from kiosk.gestures.devset import LABELS, augment
+    from kiosk.gestures.synthetic import LandmarkSet
+
+    parts = []
+    if real is not None and len(real):
+        parts.append(augment(real, copies, hp.seed))
+    if synthetic is not None and len(synthetic):
+        parts.append(synthetic)
+    data = LandmarkSet.concat(parts)
+    if len(data) == 0:
+        raise InputError("no hands to train on")
+    return train(data.world, data.handedness, data.label, data.source, labels or LABELS, hp, (1.0, 0.0, 0.0), meta,
+                 progress)
