@@ -11,12 +11,12 @@ import pytest
 
 from kiosk.errors import InputError
 from kiosk.gestures import devset
-from kiosk.gestures.handgen import synth_hand
+from kiosk.gestures.handgen import POSES, synth_hand
 from kiosk.gestures.landmark_features import thumb_angle
 
 
 def record(label="ok", source="alice", handedness="Right", n_hands=1, size=(640, 480), seed=0, **extra) -> dict:
-    h = synth_hand("ok" if label in ("ok", "other", "none") else label, np.random.default_rng(seed))
+    h = synth_hand(label if label in POSES else "ok", np.random.default_rng(seed))  # any hand will do
     return {"file": f"images/{label}/{source}_{seed}.jpg", "source": source, "label": label, "handedness": handedness,
             "n_hands": n_hands, "size": list(size), "landmarks": h.landmarks.tolist(),
             "world_landmarks": h.world.tolist(), **extra}

@@ -207,10 +207,20 @@ def test_hysteresis_after_press_ok_between_thresholds_does_not_release():
     states = run(p, [(TIP, float(ok)) for ok in between], start=n)
     assert kinds(states) == []
     assert all(s.pressed for s in states)
-    # Reaching release_at (inclusive) releases, with exactly one click.
-    final = run(p, [(TIP, CFG.release_at)], start=n + 90)
-    assert kinds(final) == [PointerKind.RELEASE, PointerKind.CLICK]
+    # Staying at release_at (inclusive) for min_release (0.05 s: the third frame at 30 fps)
+    # releases, with exactly one click.
+    final = run(p, [(TIP, CFG.release_at)] * 3, start=n + 90)
+    assert [kinds([s]) for s in final] == [[], [], [PointerKind.RELEASE, PointerKind.CLICK]]
     assert not final[-1].pressed
+
+
+def test_a_one_or_two_frame_dip_does_not_release():
+    """A classifier whose strength steps 1 -> 0 -> 1 for a frame or two must not click twice."""
+    p, n = _pressed_pointer()
+    flicker = [(TIP, 0.0), (TIP, 1.0), (TIP, 0.0), (TIP, 0.0), (TIP, 1.0)] * 6
+    states = run(p, flicker, start=n)
+    assert kinds(states) == [] and all(s.pressed for s in states)
+    assert kinds(run(p, [(TIP, 0.0)] * 3, start=n + 30)) == [PointerKind.RELEASE, PointerKind.CLICK]
 
 
 def test_hysteresis_before_press_ok_between_thresholds_does_not_press():
@@ -238,7 +248,7 @@ def test_exactly_one_click_per_noisy_close_open_cycle():
         frames += [(TIP, 0.45), (TIP, 0.58)]
         # Closed: noisy but never at or below release_at.
         frames += [(TIP, float(rng.uniform(0.62, 1.0))) for _ in range(closed_n)]
-        frames += [(TIP, 0.5), (TIP, 0.35), (TIP, 0.1)]
+        frames += [(TIP, 0.5), (TIP, 0.35), (TIP, 0.1), (TIP, 0.1), (TIP, 0.1)]
     states = run(Pointer(SCREEN, CFG), frames)
     assert kinds(states) == [PointerKind.PRESS, PointerKind.RELEASE, PointerKind.CLICK] * cycles
 
@@ -246,11 +256,11 @@ def test_exactly_one_click_per_noisy_close_open_cycle():
 @given(cycles=st.lists(st.tuples(st.integers(1, 15), st.integers(3, 15)), min_size=1, max_size=12))
 @settings(max_examples=60, deadline=None)
 def test_one_click_per_cycle_for_any_durations(cycles):
-    # closed for >= 3 frames = 2/30 s >= min_hold (0.06 s); open for >= 1 frame at ok 0.
+    # closed for >= 3 frames = 2/30 s >= min_hold (0.06 s); open for >= 3 frames >= min_release (0.05 s).
     frames = []
     for open_n, closed_n in cycles:
-        frames += [(TIP, 0.0)] * open_n + [(TIP, 1.0)] * closed_n
-    frames.append((TIP, 0.0))
+        frames += [(TIP, 0.0)] * (open_n + 2) + [(TIP, 1.0)] * closed_n
+    frames += [(TIP, 0.0)] * 3
     states = run(Pointer(SCREEN, CFG), frames)
     assert len(events_of(states, PointerKind.CLICK)) == len(cycles)
     assert kinds(states) == [PointerKind.PRESS, PointerKind.RELEASE, PointerKind.CLICK] * len(cycles)
@@ -315,7 +325,7 @@ def test_click_lands_where_the_hand_started_closing():
 def test_click_without_pinch_history_still_lands_near_where_it_pressed():
     # Without a pinch trend (pinch left at its default), a still hand clicks where it is.
     p = Pointer(SCREEN, CFG)
-    states = run(p, [(A, 0.0)] * 10 + [(A, 1.0)] * 5 + [(A, 0.0)])
+    states = run(p, [(A, 0.0)] * 10 + [(A, 1.0)] * 5 + [(A, 0.0)] * 3)
     click, = events_of(states, PointerKind.CLICK)
     assert click.pos == pytest.approx(expected_px(A), abs=1e-9)
 
@@ -329,7 +339,7 @@ def test_short_gap_keeps_the_press_and_the_release_still_clicks():
     gap = run(p, [(None, 0.0)] * 6, start=n + 1)  # 0.2 s < lost_grace (0.3 s)
     assert kinds(gap) == []
     assert all(s.pressed and s.cursor == anchor for s in gap)
-    back = run(p, [(TIP, 1.0)] * 2 + [(TIP, 0.0)], start=n + 7)
+    back = run(p, [(TIP, 1.0)] * 2 + [(TIP, 0.0)] * 3, start=n + 7)
     assert kinds(back) == [PointerKind.RELEASE, PointerKind.CLICK]
     click, = events_of(back, PointerKind.CLICK)
     assert click.pos == anchor

@@ -21,6 +21,7 @@ from kiosk.gestures import model as M
 from kiosk.gestures import toolkit
 from kiosk.gestures.dataset import CACHE_NAME
 from kiosk.gestures.handgen import POSES, HandPose, pose_world, random_shape, synth_hand
+from kiosk.gestures import devset
 from kiosk.gestures.synthetic import LABELS, Recipe, generate, sample
 from kiosk.gestures.training import conflicting_none, split_indices
 from kiosk.types import Hand
@@ -107,22 +108,47 @@ def test_synthetic_none_keeps_clear_of_the_click():
     assert sum(s > 0 for s in strengths) > 5  # near misses are in there: the check is not vacuous
 
 
-def test_build_is_byte_for_byte_reproducible(tmp_path, capsys):
+def test_build_is_byte_for_byte_reproducible(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("KIOSK_DATA", str(tmp_path / "no-data-here"))  # no recorded hands: synthetic only
     argv = ["build-gesture-model", "--poses", "4", "--views", "2", "--workers", "1", *TINY]
-    code_a, out_a, _ = run([*argv, "--out", str(tmp_path / "a.npz"), "--export-dir", str(tmp_path / "rep")], capsys)
+    code_a, out_a, err_a = run([*argv, "--out", str(tmp_path / "a.npz"), "--export-dir", str(tmp_path / "rep")], capsys)
     code_b, _, _ = run([*argv, "--out", str(tmp_path / "b.npz")], capsys)
     assert code_a == code_b == 0
+    assert "synthetic hands only" in err_a
     assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
     code_c, _, _ = run([*argv, "--out", str(tmp_path / "c.npz"), "--seed", "1"], capsys)
     assert code_c == 0 and (tmp_path / "c.npz").read_bytes() != (tmp_path / "a.npz").read_bytes()
     model = M.load_model(tmp_path / "a.npz")
-    assert model.labels == LABELS
+    assert model.labels == devset.LABELS
     assert model.meta["recipe"]["poses_per_gesture"] == 4 and model.meta["training"]["hparams"]["epochs"] == 3
+    assert model.meta["data"]["recorded"] is None
     report = json.loads((tmp_path / "rep" / "report.json").read_text())
-    assert report["test"]["hands"] > 0 and len(report["history"]) == 3
+    assert report["training"]["hands"]["train"]["thumbs_down"] > 0  # the synthetic 👍 turned over
+    assert len(report["history"]) == 3
     for png in ("confusion.png", "curves.png"):
         assert cv2.imread(str(tmp_path / "rep" / png)) is not None
     assert "wrote" in out_a
+
+
+def test_build_from_recorded_landmarks_records_their_hash(tmp_path, capsys):
+    from tests.test_devset import record, write
+
+    labels = ["ok", "fist", "palm", "other", "thumbs_up", "thumbs_down", "point", "peace"]
+    write(tmp_path / "landmarks.jsonl",
+          [record(label, source=f"p{k % 3}", seed=10 * k + j) for k, label in enumerate(labels) for j in range(3)])
+    argv = ["build-gesture-model", "--data", str(tmp_path), "--workers", "1", *TINY]
+    assert run([*argv, "--out", str(tmp_path / "a.npz")], capsys)[0] == 0
+    assert run([*argv, "--out", str(tmp_path / "b.npz")], capsys)[0] == 0
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+    model = M.load_model(tmp_path / "a.npz")
+    rec = model.meta["data"]["recorded"]
+    assert rec["sha256"] == devset.read(tmp_path).sha256 and rec["hands"] == 24
+    assert rec["sources"] == ["p0", "p1", "p2"] and model.meta["data"]["synthetic_hands"] == 0  # the default: real only
+    assert model.meta["training"]["hands"]["train"]["none"] == 3 * 4  # "other" is none; 3 augmented copies each
+    code, _, err = run([*argv, "--out", str(tmp_path / "c.npz"), "--exclude-source", "p1"], capsys)
+    assert code == 0 and M.load_model(tmp_path / "c.npz").meta["data"]["recorded"]["sources"] == ["p0", "p2"]
+    code, _, err = run([*argv, "--out", str(tmp_path / "d.npz"), "--exclude-source", "nobody"], capsys)
+    assert code == 2 and "nobody" in err and not (tmp_path / "d.npz").exists()
 
 
 # --------------------------------------------------------------------------- train, with a fake detector
@@ -268,7 +294,8 @@ def test_train_learns_the_new_class(tmp_path, capsys, fake_detector, hand_model)
     assert sum(clf.classify(h).label == "rock" for h in rocks) >= 8
 
 
-def test_train_with_base_keeps_the_synthetic_classes(tmp_path, capsys, fake_detector, hand_model):
+def test_train_with_base_keeps_the_synthetic_classes(tmp_path, capsys, fake_detector, hand_model, monkeypatch):
+    monkeypatch.setenv("KIOSK_DATA", str(tmp_path / "no-data-here"))  # a synthetic-only base
     base = tmp_path / "base.npz"
     build = ["build-gesture-model", "--poses", "6", "--views", "1", "--workers", "1", "--out", str(base), *TINY]
     assert run(build, capsys)[0] == 0
@@ -279,11 +306,38 @@ def test_train_with_base_keeps_the_synthetic_classes(tmp_path, capsys, fake_dete
     code, _, err = run(argv, capsys)
     assert code == 0, err
     model = M.load_model(tmp_path / "out" / "gestures.npz")
-    assert model.labels == (*LABELS, "rock")
+    assert model.labels == (*devset.LABELS, "rock")
     assert model.meta["recipe"] == M.load_model(base).meta["recipe"]
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert report["training"]["hands"]["train"]["palm"] > 0  # regenerated, not collected
     assert report["dataset"]["base"] == str(base)
+
+
+def test_train_with_base_keeps_the_recorded_hands_it_learned_from(tmp_path, capsys, fake_detector, hand_model,
+                                                                  monkeypatch):
+    from tests.test_devset import record, write
+
+    (tmp_path / "shared" / "dev-photos").mkdir(parents=True)
+    write(tmp_path / "shared" / "dev-photos" / "landmarks.jsonl",
+          [record(label, source=f"p{j}", seed=7 * j + len(label)) for label in ("ok", "thumbs_down", "fist")
+           for j in range(4)])
+    monkeypatch.setenv("KIOSK_DATA", str(tmp_path / "shared"))
+    base = tmp_path / "base.npz"
+    assert run(["build-gesture-model", "--out", str(base), "--workers", "1", *TINY], capsys)[0] == 0
+    assert M.load_model(base).meta["recipe"] is None  # recorded hands only
+    data = tmp_path / "data"
+    make_dataset(data, {"none": 6, "rock": 10})
+    argv = ["train", str(data), "--export-dir", str(tmp_path / "out"), "--model", str(hand_model),
+            "--base", str(base), "--workers", "1", *TINY]
+    code, _, err = run(argv, capsys)
+    assert code == 0, err
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    hands = {k: sum(split[k] for split in report["training"]["hands"].values()) for k in ("thumbs_down", "rock")}
+    assert hands == {"thumbs_down": 4 * 4, "rock": 10}  # the base's 4 recorded 👎, x4 with augmentation
+    # Without those recordings here, a base with no synthetic recipe cannot keep its classes: one line.
+    monkeypatch.setenv("KIOSK_DATA", str(tmp_path / "elsewhere"))
+    code, _, err = run([*argv[:3], str(tmp_path / "out2"), *argv[4:]], capsys)
+    assert code == 2 and "cannot be kept" in err and not (tmp_path / "out2").exists()
 
 
 def test_conflicting_none_drops_only_the_none_hands_inside_a_new_class():

@@ -22,6 +22,12 @@ THUMBS_UP_MAX_ANGLE = 70.0
 up, whatever a classifier thinks: 👍 confirms an order, so a sideways or lowered thumb must
 never read as one. Chosen on the dev photos (docs/gestures.md): every real 👍 there leans
 66° at most (95% within 55°), while a third of the 👎 lean 60° or more from straight down."""
+PINCH_GATE = (0.45, 0.55)
+"""A 👌 has its thumb and index tips together: whatever a model says, the 👌 strength falls
+from full to 0 as the tips part from 0.45 to 0.55 palm sizes (pinch_ratio, image plane)
+(`pinch_gate`). On the dev photos 99% of real 👌 read under 0.37 and only three above
+0.45, all with MediaPipe's landmarks visibly wrong; the synthetic open palms that a
+model trained on real hands alone took for a 👌 read 0.77-0.83."""
 THUMBS_DOWN_MIN_ANGLE = 110.0
 """The rule's 👎: a thumb out and at least this far from up. (The model learns its own bound.)"""
 
@@ -53,6 +59,12 @@ def ok_strength(world: np.ndarray, ext: np.ndarray | None = None) -> float:
     index_bent = min(max((INDEX_STRAIGHT - float(ext[1])) / 0.3, 0.0), 1.0)
     others = float(ext[2:].min())
     return pinch * index_bent * min(max(others / EXTENDED, 0.0), 1.0)
+
+
+def pinch_gate(pinch: float) -> float:
+    """1 while the tips are together (pinch ratio <= PINCH_GATE[0]), 0 once apart (>= PINCH_GATE[1]), linear between."""
+    lo, hi = PINCH_GATE
+    return min(max((hi - pinch) / (hi - lo), 0.0), 1.0)
 
 
 class RuleClassifier:

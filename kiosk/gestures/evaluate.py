@@ -353,7 +353,7 @@ def synthetic_click_report(model, seed: int = 2024) -> dict:
       (0.004 of the frame) for 3 s through the real Pointer: clicks made (mean, max).
     """
     from kiosk.gestures.handgen import POSES, interpolate, pose_world, random_shape, render, synth_hand
-    from kiosk.gestures.landmark_features import hand_features
+    from kiosk.gestures.landmark_features import FEATURE_NAMES, hand_features
     from kiosk.gestures.model import CLICK_SOURCES, combine_ok, rule_ok_strength
     from kiosk.gestures.synthetic import GESTURES, Recipe, sample
     from kiosk.interaction.pointer import Pointer
@@ -363,7 +363,8 @@ def synthetic_click_report(model, seed: int = 2024) -> dict:
     def strengths(world: np.ndarray, handedness: str) -> dict[str, float]:
         f = hand_features(world, handedness)
         p, r = float(model.predict_proba(f)[ok_index]), rule_ok_strength(f)
-        return {c: combine_ok(p, r, c) for c in CLICK_SOURCES}
+        pinch = f[FEATURE_NAMES.index("pinch_xy")]
+        return {c: combine_ok(p, r, c, pinch) for c in CLICK_SOURCES}
 
     rng = np.random.default_rng(seed)
     recall = dict.fromkeys(CLICK_SOURCES, 0)

@@ -282,15 +282,15 @@ def rule_ok_strength(features: np.ndarray) -> float:
     return float(pinch * index_bent * min(max(others / rule.EXTENDED, 0.0), 1.0))
 
 
-def combine_ok(p_model: float, p_rule: float, click: ClickSource) -> float:
+def combine_ok(p_model: float, p_rule: float, click: ClickSource, pinch: float) -> float:
     """The 👌 strength from the model's p(ok) and the rule's strength, per `click`.
 
-    "both" is the smaller of the two: when the model is sure of the 👌 it is exactly the
-    rule's smooth ramp (so the pointer's press_at / release_at keep the pinch distances
-    they were tuned for), and the model can only veto a click, never add one.
+    "model" is p(ok) scaled by classifier.pinch_gate(pinch) (pinch: thumb-index tip
+    distance / palm size, image plane), so no model can click with the tips apart.
+    "both" is the smaller of p(ok) and the rule: the model can only veto a click.
     """
     if click == "model":
-        return float(p_model)
+        return float(p_model) * rule.pinch_gate(float(pinch))
     if click == "rule":
         return float(p_rule)
     return float(min(p_model, p_rule))
@@ -322,7 +322,8 @@ class ModelClassifier:
         if self._up is not None and thumb_angle(hand.world, hand.handedness) > rule.THUMBS_UP_MAX_ANGLE:
             p = p.copy()
             p[self._up] = 0.0
-        ok = combine_ok(float(p[self._ok]), rule_ok_strength(f) if self.click != "model" else 0.0, self.click)
+        ok = combine_ok(float(p[self._ok]), rule_ok_strength(f) if self.click != "model" else 0.0, self.click,
+                        f[_PINCH_XY])
         if ok >= 0.5:
             label, score = "ok", ok
         else:

@@ -8,7 +8,9 @@ strength in [0, 1] from the classifier. The pointer
   nobody has to stretch to the frame's edge;
 - smooths it with a One Euro filter on the frames' own timestamps;
 - turns the 👌 strength into press/release with hysteresis (press at >= `press_at` held
-  for `min_hold` s, release at <= `release_at`), so one 👌 is exactly one click;
+  for `min_hold` s, release at <= `release_at` held for `min_release` s), so one 👌 is
+  exactly one click, even from a classifier whose strength steps from 0 to 1 and flickers
+  for a frame at the boundary;
 - compensates the click jump: closing the 👌 drags the fingertip, so the press, the
   release and the click all land where the cursor was just before the hand started
   closing, and the cursor stays frozen there while pressed. "Started closing" is the
@@ -40,6 +42,8 @@ class PointerConfig:
     release_at: float = 0.3
     min_hold: float = 0.06
     """Seconds the 👌 strength must stay >= press_at before it is a press."""
+    min_release: float = 0.05
+    """Seconds the 👌 strength must stay <= release_at before the press is released (and clicks)."""
     lost_grace: float = 0.3
     """Seconds without a hand before a press is cancelled and the cursor hidden."""
     anchor_lookback: float = 0.6
@@ -58,8 +62,9 @@ class PointerConfig:
         for name, value in positive.items():
             if not (0 < value < math.inf):
                 raise ValueError(f"{name} must be a positive number of seconds or Hz, not {value}")
-        if not (0 <= self.beta < math.inf and 0 <= self.min_hold < math.inf and 0 < self.open_fraction <= 1):
-            raise ValueError("need beta >= 0, min_hold >= 0 and 0 < open_fraction <= 1")
+        if not (0 <= self.beta < math.inf and 0 <= self.min_hold < math.inf and 0 <= self.min_release < math.inf
+                and 0 < self.open_fraction <= 1):
+            raise ValueError("need beta >= 0, min_hold >= 0, min_release >= 0 and 0 < open_fraction <= 1")
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class Pointer:
         self._last_seen: float | None = None
         self._cursor: tuple[float, float] | None = None
         self._closing_since: float | None = None
+        self._opening_since: float | None = None
         self._anchor: tuple[float, float] | None = None  # set while pressed
 
     @property
@@ -142,10 +148,15 @@ class Pointer:
             else:
                 self._closing_since = None
         elif ok <= cfg.release_at:
-            anchor, self._anchor, self._closing_since = self._anchor, None, None
-            events.append(PointerEvent(PointerKind.RELEASE, anchor, t))
-            events.append(PointerEvent(PointerKind.CLICK, anchor, t))
-            self._cursor = pos
+            if self._opening_since is None:
+                self._opening_since = t
+            if t - self._opening_since >= cfg.min_release - 1e-9:
+                anchor, self._anchor, self._closing_since, self._opening_since = self._anchor, None, None, None
+                events.append(PointerEvent(PointerKind.RELEASE, anchor, t))
+                events.append(PointerEvent(PointerKind.CLICK, anchor, t))
+                self._cursor = pos
+        else:
+            self._opening_since = None
         return PointerState(self._cursor, self.pressed, ok, tuple(events))
 
     def _update_lost(self, t: float) -> PointerState:
@@ -154,7 +165,7 @@ class Pointer:
         events: tuple[PointerEvent, ...] = ()
         if self._anchor is not None:
             events = (PointerEvent(PointerKind.CANCEL, self._anchor, t),)
-        self._anchor = self._closing_since = self._last_seen = self._cursor = None
+        self._anchor = self._closing_since = self._opening_since = self._last_seen = self._cursor = None
         self._filter.reset()
         self._history.clear()
         return PointerState(None, False, 0.0, events)
