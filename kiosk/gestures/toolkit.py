@@ -572,8 +572,8 @@ def _eval_loso(args, config) -> int:
         write_atomic(args.export_dir / "loso.json", (json.dumps(result, indent=1, sort_keys=True) + "\n").encode())
         for variant, s in reports.items():
             o = s["overall"]
-            title = (f"leave-one-source-out, trained on {variant}: accuracy {o['accuracy']:.3f}, "
-                     f"👌 recall {o['ok_recall']:.3f}")
+            title = (f"leave-one-source-out, trained on {variant}\n"
+                     f"accuracy {o['accuracy']:.3f}, ok (click) recall {o['ok_recall']:.3f}")
             write_atomic(args.export_dir / f"loso-confusion-{variant}.png",
                          plot_confusion(s["confusion"], tuple(s["labels"]), title))
     if args.json:
