@@ -49,7 +49,6 @@ from kiosk.ui.hud import DebugInfo, Hud, TrackerTuning
 from kiosk.ui.layout import Layout, LayoutOptions, catalog_rows, layout
 from kiosk.ui.sounds import Sounds
 from kiosk.ui.theme import Theme, load_theme
-from kiosk.vision.demo import DemoHandTracker, build_script
 from kiosk.vision.sources import FrameSource
 from kiosk.vision.tracker import HandTracker
 
@@ -127,9 +126,6 @@ class App:
                            page_size=catalog_rows(parts.size, self.theme.sizes))
         self.selector = ActiveHandSelector()
         self.stabilizer = Stabilizer(parts.stabilizer) if parts.stabilizer is not None else None
-        if isinstance(parts.tracker, DemoHandTracker):  # the demo aims at this app's buttons, with its gestures
-            parts.tracker.keys = build_script(parts.catalog, parts.size, Pointer(parts.size, parts.pointer),
-                                              parts.timings, self.options, ui.confirm_hold)
         self.dwell = Dwell(DwellConfig(ui.dwell_seconds, ui.dwell_settle, rearm_px=0.04 * h)) if ui.dwell else None
         self.gestures = GestureActions(GestureConfig(hold=ui.gesture_hold, confirm_hold=ui.confirm_hold)) \
             if ui.gestures else None
@@ -434,23 +430,3 @@ class App:
                          tuple((tracked.hands[k].handedness, float(tracked.hands[k].score)) for k in order),
                          tracked.gesture.label, scores, self.p.pointer.active_region, self.tuning.rows(),
                          self.tuning.selected, self._tuning_note)
-
-
-def config_parts(config: Config, config_path: Path | None, model: Path | None) -> dict:
-    """The Parts fields that come from the config, for `Parts(..., **config_parts(...))`.
-
-    config_path: the file the config came from (None: the defaults), where the debug
-    overlay saves tracker settings. model: the hand landmarker model of a real
-    MediaPipeHandTracker, so tuning rebuilds it at once; None for any other tracker (the
-    demo, a --gesture-task recognizer): the settings are still saved, for the next start.
-    """
-    def make_tracker(s: TrackerConfig) -> HandTracker:
-        from kiosk.vision.tracker import MediaPipeHandTracker
-
-        return MediaPipeHandTracker(model, num_hands=s.num_hands,
-                                    min_hand_detection_confidence=s.min_hand_detection_confidence,
-                                    min_hand_presence_confidence=s.min_hand_presence_confidence,
-                                    min_tracking_confidence=s.min_tracking_confidence)
-
-    return {"ui": config.ui, "tracker_settings": config.tracker, "config_path": config_path,
-            "make_tracker": make_tracker if model is not None else None}

@@ -113,28 +113,22 @@ def measure_tracker(frames: list[Frame], config) -> dict:
 
 
 def measure_pipeline(path: Path, seconds: float, config) -> dict:
-    """The kiosk's threaded loop on a replayed camera; 1920x1080 dummy display."""
+    """The kiosk's threaded loop, built by the one builder as `run` builds it (tracker, classifier,
+    stabiliser, SQLite store and cart journal in a temporary folder), on a replayed camera;
+    1920x1080 dummy display."""
+    import tempfile
+
     import pygame
 
-    from kiosk import app as kiosk_app, loop
-    from kiosk.gestures.model import build_classifier
-    from kiosk.shop.catalog import load_catalog
-    from kiosk.store.orders import MemoryOrderStore
-    from kiosk.vision.tracker import MediaPipeHandTracker
+    from kiosk import loop
+    from kiosk.bootstrap import Overrides, build
 
     stats = Stats()
-    t = config.tracker
-    tracker = MediaPipeHandTracker(t.model, num_hands=t.num_hands,
-                                   min_hand_detection_confidence=t.min_hand_detection_confidence,
-                                   min_hand_presence_confidence=t.min_hand_presence_confidence,
-                                   min_tracking_confidence=t.min_tracking_confidence)
-    surface = loop.open_display(SCREEN, fullscreen=False, headless=True)
+    tmp = tempfile.TemporaryDirectory(prefix="kiosk-bench-")
     source = ReplayCamera(path, seconds, stats)
-    parts = kiosk_app.Parts(source=source, tracker=tracker, classifier=build_classifier(config.gestures),
-                            catalog=load_catalog(config.shop.catalog), store=MemoryOrderStore(), size=SCREEN,
-                            pointer=config.pointer, timings=config.timings)
-    app = kiosk_app.App(parts, surface)
-    app.stats = stats
+    built = build(config, Overrides(headless=True, size=SCREEN, db=Path(tmp.name) / "orders.db"), source=source,
+                  stats=stats)
+    app = built.app
     latencies: list[float] = []
     flips = [0]
     rss: list[tuple[float, float]] = []
@@ -152,12 +146,13 @@ def measure_pipeline(path: Path, seconds: float, config) -> dict:
         loop.run_threaded(app, pygame, None, False, config.display.max_fps, on_flip=on_flip)
     finally:
         pygame.display.quit()
-        tracker.close()
-        source.close()
+        built.close()
+        tmp.cleanup()
     elapsed = time.monotonic() - start
     warm = [r for ts, r in rss if ts - start >= 2.0] or [r for _, r in rss]
     stages = stats.summary_ms()
     return {
+        "kiosk": built.describe(),
         "seconds": round(elapsed, 1),
         "source_fps": source.fps,
         "tracked_fps": round(app.frames / elapsed, 1),
@@ -257,6 +252,7 @@ def run_bench(path: Path, seconds: float, config) -> dict:
 def format_report(r: dict) -> str:
     lines = [f"machine: {r['machine']}; recording {r['recording']} ({r['frame_size'][0]}x{r['frame_size'][1]}, "
              f"{r['frames']} frames), num_hands={r['num_hands']}, screen {r['screen'][0]}x{r['screen'][1]} (dummy)",
+             f"kiosk: {r['kiosk']}",
              "", f"{'stage':<16}{'median ms':>10}{'p95 ms':>10}"]
     for stage, v in r["stages_ms"].items():
         lines.append(f"{stage:<16}{v['median']:>10.2f}{v['p95']:>10.2f}")

@@ -110,123 +110,14 @@ def main(argv: list[str] | None = None) -> int:
 # -- subcommands -------------------------------------------------------------------------
 
 def cmd_run(args, config: Config) -> int:
-    from kiosk import app, loop
-    from kiosk.events import EventLog
-    from kiosk.gestures.model import build_classifier
-    from kiosk.interaction.pointer import Pointer
-    from kiosk.shop.catalog import load_catalog
+    from kiosk.bootstrap import Overrides, build
 
-    catalog = load_catalog(args.catalog or config.shop.catalog)
-    fullscreen = config.display.fullscreen and not (args.windowed or args.size or args.headless)
-    model = args.model or config.tracker.model
-    source, notes, demo = _open_source(args.source, config)
-    tracker = None
-    classifier = build_classifier(config.gestures, args.gesture_model)
-    journal, resume = None, None
-    try:
-        if demo:
-            from kiosk.store.orders import MemoryOrderStore
-
-            store = MemoryOrderStore()
-        else:
-            from kiosk.store.orders import SQLiteOrderStore, default_db_path
-            from kiosk.vision.tracker import MediaPipeHandTracker
-
-            db = args.db or config.orders.db or default_db_path()
-            store = SQLiteOrderStore(db)
-            journal, resume = _journal(db, config, catalog)
-            t = config.tracker
-            settings = dict(num_hands=t.num_hands, min_hand_detection_confidence=t.min_hand_detection_confidence,
-                            min_hand_presence_confidence=t.min_hand_presence_confidence,
-                            min_tracking_confidence=t.min_tracking_confidence)
-            if args.gesture_task:
-                tracker, classifier = _gesture_task(args.gesture_task, settings)
-            else:
-                tracker = MediaPipeHandTracker(model, **settings)
-        surface = loop.open_display(args.size or config.display.size, fullscreen=fullscreen, headless=args.headless)
-        size = surface.get_size()
-        if demo:
-            from kiosk.vision.demo import DemoHandTracker, build_script
-
-            tracker = DemoHandTracker(build_script(catalog, size, Pointer(size, config.pointer), config.timings))
-        tunable_model = None if demo or args.gesture_task else model
-        parts = app.Parts(source=source, tracker=tracker, classifier=classifier, catalog=catalog, store=store,
-                          size=size, pointer=config.pointer, timings=config.timings,
-                          events=EventLog(args.events), notes=notes, journal=journal, resume=resume,
-                          stabilizer=config.gestures.stabilizer(),
-                          **app.config_parts(config, find_config_file(args.config), tunable_model))
-        try:
-            return loop.run(app.App(parts, surface), max_frames=args.max_frames, fullscreen=fullscreen,
-                           screenshot=str(args.screenshot) if args.screenshot else None)
-        finally:
-            tracker = parts.tracker  # tuning in the debug overlay may have replaced (and closed) the old one
-    finally:
-        if tracker is not None:
-            tracker.close()
-        source.close()
-
-
-def _journal(db: Path, config: Config, catalog):
-    """The cart journal beside the orders, and the cart a crash left in it (None if too old or sold)."""
-    from datetime import datetime, timezone
-
-    from kiosk.store.journal import CartJournal, cart_from, resume_or_discard
-
-    journal = CartJournal(db)
-    lines = resume_or_discard(journal.load(), datetime.now(timezone.utc), config.timings.inactivity_reset, catalog)
-    if not lines:
-        journal.clear()
-        return journal, None
-    print(f"resuming a cart of {len(lines)} line(s) left by the last run", file=sys.stderr)
-    return journal, cart_from(lines)
-
-
-def _gesture_task(task: Path, settings: dict):
-    """A Model Maker gesture_recognizer.task as tracker + classifier; warns once if it cannot click."""
-    from kiosk.gestures.recognizer_task import (DEFAULT_LABEL_MAP, MediaPipeGestureRecognizer,
-                                                TaskGestureClassifier, task_categories)
-
-    tracker = MediaPipeGestureRecognizer(task, **settings)
-    if not any(DEFAULT_LABEL_MAP.get(name) == "ok" for name in task_categories(task)):
-        print(f"warning: {task} has no class for the 👌 sign: nothing can be clicked except by dwell",
-              file=sys.stderr)
-    return tracker, TaskGestureClassifier()
-
-
-def _open_source(spec: str | None, config: Config):
-    """-> (source, notes shown on screen, is_demo)."""
-    from kiosk.vision.demo import DemoSource
-    from kiosk.vision.sources import OpenCVCamera, open_source
-
-    if spec == "demo":
-        return DemoSource(), ("demo mode",), True
-    if spec is not None:
-        return open_source(spec), (), False
-    _quiet_opencv()
-    # A V4L2 camera that stops sending blocks each read 10 s by default; 1 s lets a stall be noticed.
-    os.environ.setdefault("OPENCV_VIDEOIO_V4L_SELECT_TIMEOUT", "1")
-    c = config.camera
-    try:
-        camera = OpenCVCamera(c.index, c.width, c.height)
-        from kiosk.vision.resilient import ResilientSource
-
-        return ResilientSource(lambda: OpenCVCamera(c.index, c.width, c.height), time.monotonic,
-                               camera=camera), (), False
-    except KioskError:
-        if config.camera.fallback != "demo":
-            raise
-        print(f"no camera at index {config.camera.index}: running the built-in demo", file=sys.stderr)
-        return DemoSource(), ("demo mode: no camera", "orders are not saved"), True
-
-
-def _quiet_opencv() -> None:
-    """OpenCV prints several lines when a camera index does not exist; we print one of our own."""
-    import cv2
-
-    try:
-        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
-    except AttributeError:
-        os.environ.setdefault("OPENCV_LOG_LEVEL", "SILENT")
+    overrides = Overrides(source=args.source, headless=args.headless, windowed=args.windowed, size=args.size,
+                          model=args.model, gesture_model=args.gesture_model, gesture_task=args.gesture_task,
+                          catalog=args.catalog, db=args.db, events=args.events,
+                          config_path=find_config_file(args.config))
+    with build(config, overrides) as kiosk:
+        return kiosk.run(max_frames=args.max_frames, screenshot=str(args.screenshot) if args.screenshot else None)
 
 
 def cmd_orders(args, config: Config) -> int:

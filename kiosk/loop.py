@@ -44,7 +44,9 @@ def run(app: App, *, max_frames: int | None = None, screenshot: str | None = Non
 
     try:
         if app.p.source.live:
-            run_threaded(app, pygame, max_frames, fullscreen, max_fps)
+            if run_threaded(app, pygame, max_frames, fullscreen, max_fps) == ENDED:
+                # A camera does not end; one that did is a fault for the supervisor to restart us for.
+                raise KioskError(f"the camera ({getattr(app.p.source, 'name', 'live source')}) stopped sending frames")
         else:
             _run_synchronous(app, pygame, max_frames, fullscreen)
         if screenshot and app.surface is not None:
@@ -76,13 +78,18 @@ def _run_synchronous(app: App, pygame, max_frames: int | None, fullscreen: bool)
         pygame.display.flip()
 
 
+ENDED = "source ended"
+"""run_threaded's answer when the source ran out (else None: the operator quit, or max_frames)."""
+
+
 def run_threaded(app: App, pygame, max_frames: int | None, fullscreen: bool, max_fps: int,
-                  on_flip: Callable[[Tracked | None], None] | None = None) -> None:
+                  on_flip: Callable[[Tracked | None], None] | None = None) -> str | None:
     """Capture and inference threads feed the UI loop through one-slot buffers (see kiosk/threads.py).
 
     on_flip(tracked): called after each flip with the result shown for the first time, or None
-    for a redraw (the benchmark measures latency there).
+    for a redraw (the benchmark measures latency there). Returns ENDED when the source ran out.
     """
+    ended = None
     from kiosk.threads import LatestSlot, Stage
 
     frames: LatestSlot[Frame] = LatestSlot()
@@ -128,6 +135,7 @@ def run_threaded(app: App, pygame, max_frames: int | None, fullscreen: bool, max
             if tracked is not None:
                 app.present(tracked)  # a new hand position: show it at once
             elif results.closed:
+                ended = ENDED
                 break
             elif time.monotonic() >= next_draw:
                 app.redraw()
@@ -143,6 +151,7 @@ def run_threaded(app: App, pygame, max_frames: int | None, fullscreen: bool, max
         for stage in stages:
             if stage.error is not None:
                 raise stage.error
+        return ended
     finally:
         for stage in stages:
             stage.stop()

@@ -57,9 +57,10 @@ class LoopingSource:
 
     live = False
 
-    def __init__(self, open_recording: Callable[[], object]):
+    def __init__(self, open_recording: Callable[[], object], first=None):
+        """open_recording() opens the recording again; first: the recording already open, if any."""
         self._open = open_recording
-        self._src = open_recording()
+        self._src = first if first is not None else open_recording()
         self.name = getattr(self._src, "name", "recording")
         self.fps = float(getattr(self._src, "fps", 30.0) or 30.0)
         self.loops = 0
@@ -297,9 +298,11 @@ def cmd_soak(args, config) -> int:
                     thing()
                 except Exception:
                     pass
+    what = getattr(make, "description", "")
     if args.json:
-        print(json.dumps(report.to_json()))
+        print(json.dumps({**report.to_json(), "kiosk": what}))
     else:
+        print(f"kiosk: {what}")
         for line in report.errors:
             print(f"exception: {line}")
         print(report.summary())
@@ -317,49 +320,22 @@ def _parse_size(text: str) -> tuple[int, int]:
 
 
 def _app_factory(args, config, size: tuple[int, int], db: Path, closers: list):
-    """-> make_app_and_source(), building the app the way cli.cmd_run does (headless)."""
+    """-> make_app_and_source(): the kiosk from the one builder (kiosk/bootstrap.py), as `run` builds
+    it, headless, its orders and cart journal in `db` (a temporary file), the recording looped."""
 
     def make():
-        from kiosk import app, loop
-        from kiosk.events import EventLog
-        from kiosk.gestures.classifier import RuleClassifier
-        from kiosk.interaction.pointer import Pointer
-        from kiosk.shop.catalog import load_catalog
-        from kiosk.store.orders import SQLiteOrderStore
+        from kiosk.bootstrap import Overrides, build, open_source
 
-        catalog = load_catalog(args.catalog or config.shop.catalog)
-        store = SQLiteOrderStore(db)
-        closers.append(store.close)
-        demo = args.source == "demo"
-        if demo:
-            from kiosk.vision.demo import DemoSource
+        def loop_it(first):
+            return LoopingSource(lambda: open_source(args.source, config)[0], first=first)
 
-            source = LoopingSource(DemoSource)
-            closers.append(source.close)
-        else:
-            from kiosk.vision.sources import open_source
-            from kiosk.vision.tracker import MediaPipeHandTracker
-
-            source = LoopingSource(lambda: open_source(args.source))
-            closers.append(source.close)
-            t = config.tracker
-            tracker = MediaPipeHandTracker(args.model or t.model, num_hands=t.num_hands,
-                                           min_hand_detection_confidence=t.min_hand_detection_confidence,
-                                           min_hand_presence_confidence=t.min_hand_presence_confidence,
-                                           min_tracking_confidence=t.min_tracking_confidence)
-            closers.append(tracker.close)
-        surface = loop.open_display(size, fullscreen=False, headless=True)
+        built = build(config, Overrides(source=args.source, headless=True, size=size, model=args.model,
+                                        catalog=args.catalog, db=db, store_demo_orders=True),
+                      wrap_source=loop_it)
+        closers.append(built.close)
         closers.append(_quit_display)
-        size_now = surface.get_size()
-        if demo:
-            from kiosk.vision.demo import DemoHandTracker, build_script
-
-            tracker = DemoHandTracker(build_script(catalog, size_now, Pointer(size_now, config.pointer),
-                                                   config.timings))
-        parts = app.Parts(source=source, tracker=tracker, classifier=RuleClassifier(), catalog=catalog, store=store,
-                          size=size_now, pointer=config.pointer, timings=config.timings, events=EventLog(None),
-                          notes=("soak",))
-        return app.App(parts, surface), source
+        make.description = built.describe()
+        return built.app, built.source
 
     return make
 

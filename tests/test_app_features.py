@@ -409,7 +409,7 @@ def test_receipt_plays_success_once(tmp_path):
 
 
 def test_config_parts_carry_the_ui_and_rebuild_a_real_tracker(tmp_path, model):
-    from kiosk.app import config_parts
+    from kiosk.bootstrap import config_parts
     from kiosk.config import Config
 
     config = load_config(None).model_copy(update={"ui": UIConfig(dwell=True),

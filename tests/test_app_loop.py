@@ -25,13 +25,19 @@ SIZE = (1280, 720)
 
 
 def demo_app(tmp_path, surface, ui: UIConfig = UIConfig()):
+    from kiosk.bootstrap import demo_tracker
+    from kiosk.config import Config
+    from kiosk.ui.theme import load_theme
+
     catalog = load_catalog(REPO / "assets" / "catalog.toml")
-    keys = build_script(catalog, SIZE, Pointer(SIZE, PointerConfig()), KioskTimings())
-    parts = Parts(source=DemoSource(), tracker=DemoHandTracker(keys), classifier=RuleClassifier(),
+    config = Config(ui=ui)
+    theme = load_theme(ui.theme)
+    tracker = demo_tracker(catalog, SIZE, config, theme)  # the script aimed at this layout's buttons
+    parts = Parts(source=DemoSource(), tracker=tracker, classifier=RuleClassifier(),
                   catalog=catalog, store=MemoryOrderStore(), size=SIZE, events=EventLog(tmp_path / "ev.jsonl"),
-                  ui=ui)
+                  ui=ui, theme=theme)
     app = App(parts, surface)
-    return app, app.p.tracker.keys, catalog  # the app re-plans the script for its own layout options
+    return app, tracker.keys, catalog
 
 
 @pytest.mark.parametrize("gestures", [True, False], ids=["confirm-by-thumbs-up", "confirm-by-click"])

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from kiosk import files
 from kiosk.errors import InputError, KioskError
 from kiosk.types import HAND_CONNECTIONS, Frame, Hand
 
@@ -107,18 +108,15 @@ class ImageWriter:
         ok, buf = cv2.imencode(self.ext, image, self._params)
         if not ok:
             raise KioskError(f"collect: could not encode an image as {self.ext}")
-        tmp = self.folder / f".{self.label}.{secrets.token_hex(6)}{self.ext}.tmp"
+        tmp = None
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            with os.fdopen(fd, "wb") as f:
-                f.write(buf.tobytes())
-                f.flush()
-                os.fsync(f.fileno())
+            tmp = files.stage(self.folder / f"{self.label}{self.ext}", buf.tobytes())
             return self._place(tmp)
         except OSError as e:
             raise KioskError(f"collect: could not write in {self.folder} ({e.strerror or e})") from None
         finally:
-            tmp.unlink(missing_ok=True)
+            if tmp is not None:
+                files.discard(tmp)  # after a link, the image lives on under its final name
 
     def _place(self, tmp: Path) -> Path:
         """Give the complete temp file the first free name. link() fails on an existing name, atomically."""
@@ -136,7 +134,7 @@ class ImageWriter:
                 except FileExistsError:
                     continue
                 os.close(fd)
-                os.replace(tmp, final)
+                files.commit(tmp, final)
                 return final
 
 
@@ -161,6 +159,9 @@ def collect(source: FrameSource, tracker: HandTracker, out_dir: Path, count: int
     try:
         while len(result.saved) < count:
             frame = source.read()
+            if frame is None and getattr(source, "status", None) is not None:
+                time.sleep(1 / 30)  # a camera reconnecting: no frame now, more later
+                continue
             if frame is None:
                 result.stopped = "end"
                 break
@@ -304,17 +305,12 @@ def cmd_collect(args, config) -> int:
 
 
 def _open_source(spec: str | None, config) -> FrameSource:
-    from kiosk.vision.sources import OpenCVCamera, open_source
+    """A video, an image folder, or a camera through the kiosk's one camera factory (it reconnects)."""
+    from kiosk.bootstrap import open_camera
+    from kiosk.vision.sources import open_source
 
     if spec == "demo":
         raise InputError("collect: the demo has no real hand to photograph; use a camera, a video or an image folder")
     if spec is not None and not spec.isdigit():
         return open_source(spec)
-    import cv2
-
-    try:  # OpenCV prints several lines for a missing camera; KioskError says it in one
-        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
-    except AttributeError:
-        pass
-    cam = config.camera
-    return OpenCVCamera(int(spec) if spec is not None else cam.index, cam.width, cam.height)
+    return open_camera(int(spec) if spec is not None else config.camera.index, config)
