@@ -7,21 +7,21 @@ connections on a copy, save it under `out_dir` as `<stem>_annotated<suffix>` (or
     {"path": ..., "output": ..., "hands": [{"handedness", "score", "landmarks", "gesture"}]}
 
 An unreadable photo is reported on `err`, skipped, and makes the exit code 1. Nothing is
-written anywhere but `out_dir`; each file is written atomically (temp file + os.replace
-over a name first claimed exclusively, so two runs cannot clobber each other).
+written anywhere but `out_dir`; each file is written atomically (kiosk/files.py) over a
+name first claimed exclusively, so two runs cannot clobber each other.
 """
 from __future__ import annotations
 
 import json
 import math
 import os
-import secrets
 from pathlib import Path
 from typing import Protocol, TextIO
 
 import cv2
 import numpy as np
 
+from kiosk import files
 from kiosk.errors import InputError
 from kiosk.types import HAND_CONNECTIONS, WRIST, Hand
 from kiosk.vision.sources import IMAGE_SUFFIXES
@@ -140,20 +140,10 @@ def _write_atomic(out_dir: Path, photo: Path, image: np.ndarray) -> Path:
     if not ok:
         raise _Skip(f"could not encode as {suffix}")
     final = _claim_name(out_dir, photo.stem, suffix)
-    tmp = out_dir / f".{final.name}.{secrets.token_hex(6)}.tmp"
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "wb") as f:
-            f.write(buf.tobytes())
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, final)
+        files.write_atomic(final, buf.tobytes())
     except OSError as e:
-        for leftover in (tmp, final):
-            try:
-                leftover.unlink()
-            except OSError:
-                pass
+        final.unlink(missing_ok=True)
         raise _Skip(f"could not write {final} ({e.strerror or e})") from None
     return final
 

@@ -30,7 +30,7 @@ from typing import Protocol, TextIO
 import numpy as np
 
 from kiosk.errors import InputError
-from kiosk.gestures.model import write_atomic
+from kiosk.files import write_atomic
 from kiosk.gestures.synthetic import LandmarkSet
 from kiosk.types import Hand
 from kiosk.vision.sources import IMAGE_SUFFIXES

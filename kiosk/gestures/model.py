@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +32,7 @@ from typing import Literal
 
 import numpy as np
 
+from kiosk import files
 from kiosk.errors import InputError
 from kiosk.gestures import classifier as rule
 from kiosk.gestures.landmark_features import FEATURE_NAMES, FEATURE_VERSION, NUM_FEATURES, hand_features, thumb_angle
@@ -113,42 +112,10 @@ def model_bytes(model: GestureModel) -> bytes:
     return buf.getvalue()
 
 
-def stage(path: Path, data: bytes) -> str:
-    """Write `data` to a new temporary file in `path`'s folder and return its name (rename it into place)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return tmp
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file in `path`'s folder, then rename it over `path`."""
-    tmp = stage(path, data)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def save_model(model: GestureModel, path: Path) -> None:
     """Write `model` to `path` atomically. The folder must exist."""
     try:
-        write_atomic(Path(path), model_bytes(model))
+        files.write_atomic(Path(path), model_bytes(model))
     except OSError as e:
         raise InputError(f"gesture model {path}: cannot write ({e.strerror or e})") from None
 

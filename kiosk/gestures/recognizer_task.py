@@ -26,7 +26,6 @@ stop_inverted, three, three2, two_up, two_up_inverted), so with it the 👌 neve
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from kiosk import files
 from kiosk.errors import InputError, KioskError
 from kiosk.gestures.classifier import LABELS
 from kiosk.types import Frame, Gesture, Hand
@@ -270,17 +270,7 @@ def provision_hagrid_task(cache_dir: Path) -> Path:
                          f"expected {HAGRID_SHA256}")
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp_path = tempfile.mkstemp(dir=cache_dir, prefix=".hagrid.", suffix=".tmp")
-        try:
-            os.chmod(tmp_path, 0o644)  # a model, not a secret: mkstemp's 0600 would hide it from other users
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp_path, out)
-        except BaseException:
-            Path(tmp_path).unlink(missing_ok=True)
-            raise
+        files.write_atomic(out, data)
     except OSError as e:
         raise KioskError(f"cannot write {out} ({e.strerror or e})") from None
     return out

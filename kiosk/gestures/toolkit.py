@@ -564,7 +564,7 @@ def _eval_loso(args, config) -> int:
               "sources": len(recorded.sources()), "hparams": hp.to_dict(), "augment_copies": AUGMENT_COPIES,
               "synthetic_recipe": MIXED_SYNTHETIC.to_dict(), "variants": reports}
     if args.export_dir is not None:
-        from kiosk.gestures.model import write_atomic
+        from kiosk.files import write_atomic
 
         if args.export_dir.exists() and not args.export_dir.is_dir():
             raise InputError(f"--export-dir {args.export_dir} is not a folder")

@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from kiosk import files
 from kiosk.errors import InputError
 from kiosk.gestures.landmark_features import batch_features
-from kiosk.gestures.model import GestureModel, model_bytes, stage
+from kiosk.gestures.model import GestureModel, model_bytes
 
 MIN_SCALE = 0.05
 """Floor for the standardisation's scale: a feature that barely varies in training (a
@@ -355,19 +355,11 @@ def export(out: TrainOutput, export_dir: Path | None, model_path: Path | None = 
                  else "test split: empty")
         blobs[export_dir / "confusion.png"] = plot_confusion(test["confusion"], out.model.labels, title)
         blobs[export_dir / "curves.png"] = plot_curves(out.report["history"], out.report["training"]["best_epoch"])
-    staged: list[tuple[str, Path]] = []
     try:
-        for path, data in blobs.items():
+        for path in blobs:
             path.parent.mkdir(parents=True, exist_ok=True)
-            staged.append((stage(path, data), path))
-        for tmp, path in staged:
-            os.replace(tmp, path)
+        files.write_all_atomic(blobs)
     except OSError as e:
-        for tmp, _ in staged:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
         raise InputError(f"cannot write {getattr(e, 'filename', None) or model_path} ({e.strerror or e})") from None
     return {p.name: p for p in blobs}
 

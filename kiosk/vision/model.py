@@ -12,11 +12,11 @@ import hashlib
 import os
 import subprocess
 import sys
-import tempfile
 import zipfile
 import zlib
 from pathlib import Path
 
+from kiosk import files
 from kiosk.errors import KioskError
 
 WHEEL_VERSION = "0.10.21"
@@ -79,17 +79,11 @@ def build_bundle(wheel: Path, out: Path) -> None:
         if got != sha:
             raise KioskError(f"mediapipe wheel {wheel}: {src} has SHA-256 {got}, expected {sha}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".hand_landmarker.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as z:
-            for member, data in blobs.items():
-                info = zipfile.ZipInfo(member, date_time=(2025, 1, 31, 0, 0, 0))
-                info.extra = _alignment_padding(f.tell() + 30 + len(member.encode()))
-                z.writestr(info, data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with files.open_atomic(out, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as z:
+        for member, data in blobs.items():
+            info = zipfile.ZipInfo(member, date_time=(2025, 1, 31, 0, 0, 0))
+            info.extra = _alignment_padding(f.tell() + 30 + len(member.encode()))
+            z.writestr(info, data)
 
 
 def _alignment_padding(data_offset: int) -> bytes:
