@@ -11,14 +11,15 @@ KioskTimings), so each default is written once, next to the code that uses it.
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import replace
-import re
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kiosk.errors import InputError, read_toml
+from kiosk import files
+from kiosk.errors import InputError, invalid, read_toml
 from kiosk.gestures.model import GestureConfig
 from kiosk.interaction.pointer import PointerConfig
 from kiosk.shop.machine import KioskTimings
@@ -122,14 +123,15 @@ def load_config(path: Path | None) -> Config:
     """Load and validate; any problem is one InputError naming the file and the key."""
     if path is None:
         return Config()
-    data = read_toml(path, "config")
+    return parse_config(read_toml(path, "config"), path)
+
+
+def parse_config(data: dict, path: Path) -> Config:
+    """Validate parsed TOML read from `path`; relative paths in it resolve from `path`'s folder."""
     try:
         config = Config.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        # repr() for odd keys, so a key with a line break still gives a one-line error
-        key = ".".join(str(p) if str(p).isprintable() else repr(p) for p in err["loc"]) or "(top level)"
-        raise InputError(f"config {path}: {key}: {err['msg']}") from None
+        raise invalid("config", path, e) from None
     return _resolve_paths(config, path.parent.resolve())
 
 
@@ -159,74 +161,52 @@ def default_config_path() -> Path:
 def save_tracker_settings(path: Path, changes: dict[str, int | float]) -> None:
     """Write `changes` (keys of TRACKER_TUNABLE) into the [tracker] table of the config file at `path`.
 
-    Only those keys change: the rest of the file, its comments included, stays as it
-    was. The new file is validated like any config, then replaces the old one
-    atomically (written beside it, fsynced, renamed), so a crash leaves either file
-    whole. Raises InputError (one line) if the file cannot be read, written or validated.
+    Only those keys change: the rest of the file, its comments and layout included, stays
+    byte for byte as it was (tomlkit edits the parsed document, not the text). The new
+    file is validated like any config, then replaces the old one atomically
+    (kiosk/files.py), so a crash leaves either file whole. Raises InputError (one line) if
+    the file cannot be read, written or validated.
     """
-    import tomllib
-
-    import tomli_w
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
 
     unknown = set(changes) - set(TRACKER_TUNABLE)
     if unknown:
         raise ValueError(f"not tunable: {', '.join(sorted(unknown))}")
-    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    old = read_toml(path, "config") if path.is_file() else {}  # a broken file is refused, never overwritten
+    before = path.read_bytes().decode("utf-8") if path.is_file() else ""
+    doc = tomlkit.parse(before)
+    table = doc.setdefault("tracker", tomlkit.table())
+    if not isinstance(table, dict):
+        raise InputError(f"config {path}: tracker: must be a table [tracker]")
     try:
-        before = tomllib.loads(old)
-    except tomllib.TOMLDecodeError as e:
-        raise InputError(f"config {path}: not valid TOML ({e})") from None
-    text = _set_keys(old, "tracker", {k: tomli_w.dumps({k: v}).strip() for k, v in changes.items()})
-    want = {**before, "tracker": {**before.get("tracker", {}), **changes}}
+        _set_keys(table, changes)
+        text = tomlkit.dumps(doc)
+    except TOMLKitError as e:  # a layout tomlkit cannot extend
+        raise InputError(f"config {path}: cannot edit tracker ({e})") from None
+    if "\r\n" in before and "\n" not in before.replace("\r\n", ""):  # tomlkit writes new lines with \n
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    data = tomllib.loads(text)
+    if data != {**old, "tracker": {**old.get("tracker", {}), **changes}}:
+        raise InputError(f"config {path}: editing [tracker] would change other keys; edit the file by hand")
+    parse_config(data, path)  # never replace a working config with one the kiosk would refuse
     try:
-        edited_ok = tomllib.loads(text) == want
-    except tomllib.TOMLDecodeError:
-        edited_ok = False
-    if not edited_ok:  # an unusual layout (dotted keys, inline table): write the whole table out instead
-        text = tomli_w.dumps(want)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        if path.is_file():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        load_config(tmp)  # never replace a working config with one the kiosk would refuse
-        os.replace(tmp, path)
-    except InputError as e:
-        tmp.unlink(missing_ok=True)
-        raise InputError(str(e).replace(str(tmp), str(path))) from None
+        files.write_atomic(path, text.encode("utf-8"))
     except OSError as e:
-        tmp.unlink(missing_ok=True)
         raise InputError(f"config {path}: cannot write ({e.strerror})") from None
 
 
-def _set_keys(text: str, table: str, lines: dict[str, str]) -> str:
-    """`text` with `key = value` lines set inside [table]: replaced where present, else appended to the table."""
-    out = text.splitlines()
-    header = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\"' -]+?)\s*\]\s*(#.*)?$")
-    start = end = None
-    for n, line in enumerate(out):
-        m = header.match(line)
-        if m and not line.lstrip().startswith("[["):
-            if start is not None and end is None:
-                end = n
-            if m.group(1).strip() == table:
-                start, end = n, None
-    if start is None:
-        if out and out[-1].strip():
-            out.append("")
-        out.append(f"[{table}]")
-        start, end = len(out) - 1, len(out)
-    end = len(out) if end is None else end
-    todo = dict(lines)
-    for n in range(start + 1, end):
-        m = re.match(r"^(\s*)([A-Za-z0-9_-]+)\s*=[^#]*?(\s*#.*)?$", out[n])
-        if m and m.group(2) in todo:  # the tunable values are numbers: a '#' after them starts a comment
-            out[n] = m.group(1) + todo.pop(m.group(2)) + (m.group(3) or "")
-    insert = end
-    while insert > start + 1 and not out[insert - 1].strip():  # after the table's last line, before blank lines
-        insert -= 1
-    out[insert:insert] = list(todo.values())
-    return "\n".join(out) + "\n"
+def _set_keys(table, changes: dict) -> None:
+    """Keys already in the tomlkit `table` change in place. New ones go right after its last key,
+    not after the comments and blank lines that lead into the next table (where tomlkit's own
+    append puts them)."""
+    from tomlkit.items import Table
+
+    body = table.value.body if isinstance(table, Table) else []
+    last = next((key for key, _ in reversed(body) if key is not None), None)
+    for key, value in changes.items():
+        if key in table or last is None:
+            table[key] = value
+        else:
+            table.value._insert_after(last, key, value)  # private, but tomlkit's version is pinned
+            last = key

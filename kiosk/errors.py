@@ -6,7 +6,12 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 class KioskError(Exception):
@@ -29,3 +34,37 @@ def read_toml(path: Path, what: str) -> dict:
         raise InputError(f"{what} {path}: cannot read ({e.strerror})") from None
     except tomllib.TOMLDecodeError as e:
         raise InputError(f"{what} {path}: not valid TOML ({e})") from None
+
+
+_MESSAGES = {
+    "extra_forbidden": "unknown key",
+    "missing": "missing",
+    "model_type": "must be a table",
+    "dataclass_type": "must be a table",
+    "model_attributes_type": "must be a table",
+    "dict_type": "must be a table",
+}
+"""pydantic's wording for the errors an operator meets most, said the way a TOML file is written."""
+
+
+def key_path(loc: Sequence[str | int]) -> str:
+    """("items", 2, "price") -> "items[2].price". A key that would break the line is shown as repr()."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            key = part if part.isprintable() and part.strip() == part and part else repr(part)
+            out += f".{key}" if out else key
+    return out or "(top level)"
+
+
+def invalid(what: str, path: Path, error: ValidationError, note=None) -> InputError:
+    """The first error of a pydantic ValidationError as one line naming the file and the key path:
+    `catalog FILE: items[2].price: ...`. note(loc) may add words after the key path (an item's id)."""
+    first = error.errors(include_url=False)[0]
+    loc = tuple(first["loc"])
+    message = _MESSAGES.get(first["type"]) or first["msg"].removeprefix("Value error, ")
+    extra = note(loc) if note else ""
+    line = f"{what} {path}: {key_path(loc)}{f' ({extra})' if extra else ''}: {message}"
+    return InputError(" ".join(line.splitlines()))

@@ -328,3 +328,62 @@ def test_a_broken_config_file_is_not_overwritten(tmp_path):
     with pytest.raises(InputError):
         save_tracker_settings(path, {"num_hands": 1})
     assert path.read_text() == "[tracker\nnum_hands = 2\n"
+
+
+OPERATOR_FILE = """\
+# Front door kiosk -- edited by hand, keep these notes.
+#   ask Sam before changing the camera
+
+[camera]
+index    = 1          # the USB one, not the laptop's
+width = 1280
+height = 720
+
+[tracker]
+model = "models/hand_landmarker.task"   # copied from the USB stick
+# tuned on site, 2024-05
+num_hands = 2   # two shoppers at once
+min_tracking_confidence = 0.5
+
+# the rest is the shop's
+
+[pointer]
+active_region = [
+    0.2, 0.15,   # top left
+    0.8, 0.75,   # bottom right
+]
+
+[ui]
+sound = false # the manager hates beeps
+theme = 'looks/dark.toml'
+"""
+
+
+def test_saving_keeps_every_other_byte_of_an_operators_file(tmp_path):
+    from kiosk.config import save_tracker_settings
+
+    path = write(tmp_path, OPERATOR_FILE)
+    save_tracker_settings(path, {"num_hands": 3, "min_tracking_confidence": 0.65,
+                                 "min_hand_presence_confidence": 0.4})
+    expected = OPERATOR_FILE.replace(
+        "num_hands = 2   # two shoppers at once\nmin_tracking_confidence = 0.5\n",
+        "num_hands = 3   # two shoppers at once\nmin_tracking_confidence = 0.65\n"
+        "min_hand_presence_confidence = 0.4\n")
+    assert expected != OPERATOR_FILE
+    assert path.read_text(encoding="utf-8") == expected
+
+
+@pytest.mark.parametrize("before, after", [
+    ("tracker.num_hands = 2  # dotted\n[camera]\nindex = 1\n",
+     "tracker.num_hands = 4  # dotted\n[camera]\nindex = 1\n"),
+    ("tracker = { num_hands = 2 }\n", "tracker = { num_hands = 4 }\n"),
+    ("[tracker]\r\nnum_hands = 2\r\n", "[tracker]\r\nnum_hands = 4\r\n"),  # Windows line ends stay
+])
+def test_saving_keeps_the_files_own_style(tmp_path, before, after):
+    from kiosk.config import save_tracker_settings
+
+    path = tmp_path / "kiosk.toml"
+    path.write_bytes(before.encode())
+    save_tracker_settings(path, {"num_hands": 4})
+    assert path.read_bytes() == after.encode()
+    assert load_config(path).tracker.num_hands == 4
