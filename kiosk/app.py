@@ -1,8 +1,8 @@
-"""The composition root and the loop: one frame from camera to screen, in `Kiosk App.step`.
+"""One frame from camera to screen: `App.track` (vision) then `App.present` (interaction, screen).
 
     source.read()          -> Frame (mirrored BGR, t, i)
-    tracker.process(frame) -> [Hand]           ActiveHandSelector picks one
-    classifier.classify()  -> Gesture          scores["ok"] drives the click
+    vision.track(frame)    -> Tracked          kiosk/vision/stage.py: tracker, active hand, classifier,
+                                               stabiliser (on the inference thread for a camera)
     pointer.update()       -> PointerState     cursor px, press/release/click events
     magnetize()            -> the cursor as drawn and hit-tested, pulled toward the nearest target
     layout.hit()           -> target id        -> Intent -> Kiosk.handle() -> effects (PlaceOrder -> store)
@@ -11,8 +11,8 @@
     kiosk.tick()           -> timers (start on a held hand, inactivity, receipt); activity = hand movement
     renderer.draw()        -> the screen (layout + Hud); sounds.play(); events.emit() -> the --events log
 
-Nothing here is clever: every decision lives in the module that owns it. This module
-only wires them, and it is the only one that opens a window, a camera or a database.
+Nothing here is clever: every decision lives in the module that owns it. The kiosk is
+built (adapters chosen and opened) by kiosk/bootstrap.py; loop.py says when frames arrive.
 """
 from __future__ import annotations
 
@@ -25,31 +25,30 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from kiosk.config import (TRACKER_TUNABLE, Config, TrackerConfig, UIConfig, default_config_path,
+from kiosk.config import (TRACKER_TUNABLE, TrackerConfig, UIConfig, default_config_path,
                           save_tracker_settings)
 from kiosk.errors import KioskError
 from kiosk.events import EventLog, rounded
 from kiosk.gestures.classifier import GestureClassifier
-from kiosk.gestures.features import pinch_ratio
-from kiosk.interaction.active_hand import ActiveHandSelector
 from kiosk.interaction.activity import Motion
 from kiosk.interaction.dwell import Dwell, DwellConfig
 from kiosk.interaction.gesture_actions import GestureActions, GestureConfig, GestureFrame
 from kiosk.interaction.magnetism import magnetize
 from kiosk.interaction.pointer import Pointer, PointerConfig, PointerState
 from kiosk.shop.catalog import Catalog
-from kiosk.gestures.stabilizer import Stabilizer, StabilizerConfig
+from kiosk.gestures.stabilizer import StabilizerConfig
 from kiosk.stats import Stats
 from kiosk.store.journal import CartJournal
 from kiosk.shop.cart import Cart
 from kiosk.shop.machine import Act, Intent, Kiosk, KioskTimings, PlaceOrder, Screen, intent_for_target
 from kiosk.store.orders import OrderStore
-from kiosk.types import NO_GESTURE, Frame, Gesture, Hand, PointerKind
+from kiosk.types import Frame, Hand, PointerKind
 from kiosk.ui.hud import DebugInfo, Hud, TrackerTuning
 from kiosk.ui.layout import Layout, LayoutOptions, catalog_rows, layout
 from kiosk.ui.sounds import Sounds
 from kiosk.ui.theme import Theme, load_theme
 from kiosk.vision.sources import FrameSource
+from kiosk.vision.stage import Tracked, VisionStage
 from kiosk.vision.tracker import HandTracker
 
 PALM = (0, 5, 9, 13, 17)
@@ -98,21 +97,6 @@ class Parts:
     """Gesture labels act only once they have held (scores["ok"], the click, passes through); None: raw labels."""
 
 
-@dataclass(frozen=True, eq=False)
-class Tracked:
-    """One frame after vision (the inference stage's output, the UI stage's input)."""
-
-    frame: Frame
-    hands: list[Hand]
-    active: int | None
-    """Index into hands of the hand that drives the cursor."""
-    gesture: Gesture
-    pinch: float | None
-    """Active hand's thumb-index distance / palm size, None without a hand."""
-    infer_ms: float = 0.0
-    """Hand tracking time for this frame, ms (the debug overlay shows it)."""
-
-
 class App:
     def __init__(self, parts: Parts, surface=None):
         """surface: a pygame Surface to draw on, or None to run without drawing."""
@@ -124,8 +108,8 @@ class App:
         self.pointer = Pointer(parts.size, parts.pointer)
         self.kiosk = Kiosk(parts.catalog, parts.timings, parts.new_uid,
                            page_size=catalog_rows(parts.size, self.theme.sizes))
-        self.selector = ActiveHandSelector()
-        self.stabilizer = Stabilizer(parts.stabilizer) if parts.stabilizer is not None else None
+        self.vision = VisionStage(parts.tracker, parts.classifier, parts.stabilizer, parts.make_tracker)
+        """Owned by the thread that calls track(): the inference thread for a camera."""
         self.dwell = Dwell(DwellConfig(ui.dwell_seconds, ui.dwell_settle, rearm_px=0.04 * h)) if ui.dwell else None
         self.gestures = GestureActions(GestureConfig(hold=ui.gesture_hold, confirm_hold=ui.confirm_hold)) \
             if ui.gestures else None
@@ -154,7 +138,6 @@ class App:
         """The operator's overlay (Ctrl+Shift+D)."""
         self.tuning = TrackerTuning({k: getattr(parts.tracker_settings, k) for k in TRACKER_TUNABLE})
         self._tuning_note = ""
-        self._retune: TrackerConfig | None = None  # handed to the inference thread, which rebuilds the tracker
         self._draw_times: deque[float] = deque(maxlen=60)
         self._frame_times: deque[float] = deque(maxlen=60)
 
@@ -169,26 +152,8 @@ class App:
         self.present(self.track(frame))
 
     def track(self, frame: Frame) -> Tracked:
-        """Vision: hands, the active one, its gesture. Runs on the inference thread for a camera."""
-        self._apply_retune()
-        clock = time.perf_counter
-        t0 = clock()
-        hands = self.p.tracker.process(frame)
-        t1 = clock()
-        active = self.selector.select(hands)
-        hand = hands[active] if active is not None else None
-        gesture = self.p.classifier.classify(hand) if hand is not None else NO_GESTURE
-        pinch = pinch_ratio(hand.world) if hand is not None else None
-        if self.stats is not None:
-            self.stats.add("landmarks", t1 - t0)
-            if hand is not None:
-                self.stats.add("classify", clock() - t1)
-        if self.stabilizer is not None:
-            if hand is None:
-                self.stabilizer.reset()
-            else:
-                gesture = self.stabilizer.update(gesture, frame.t)
-        return Tracked(frame, hands, active, gesture, pinch, (t1 - t0) * 1000)
+        """Vision (kiosk/vision/stage.py): hands, the active one, its gesture. The inference thread's call."""
+        return self.vision.track(frame)
 
     def present(self, tracked: Tracked) -> None:
         """Interaction and screen for one tracked frame: pointer, clicks, gestures, state machine, drawing."""
@@ -233,7 +198,9 @@ class App:
         self._frame_times.append(t)
         self.redraw(t)
         self.frames += 1
-        if self.stats is not None:
+        if self.stats is not None:  # the vision thread's times travel in Tracked: merged here, on one thread
+            for stage, seconds in tracked.timings:
+                self.stats.add(stage, seconds)
             self.stats.add("pointer", t1 - t0)
             self.stats.add("ui_update", t2 - t1)
 
@@ -385,7 +352,9 @@ class App:
             self.tuning.move(move)
         if adjust:
             self.tuning.adjust(adjust)
-            self._retune = self.p.tracker_settings.model_copy(update=dict(self.tuning.values))
+            settings = self.p.tracker_settings.model_copy(update=dict(self.tuning.values))
+            self.p.tracker_settings = settings
+            self.vision.request_retune(settings)  # the vision thread rebuilds its tracker between two frames
             self._tuning_note = "" if self.p.make_tracker else "Ctrl+S saves; the change applies at the next start"
 
     def save_tuning(self) -> str:
@@ -404,21 +373,10 @@ class App:
             self._tuning_note = f"saved {', '.join(changed)} to {path}"
         return self._tuning_note
 
-    def _apply_retune(self) -> None:
-        pending, make = self._retune, self.p.make_tracker
-        if pending is None or make is None:
-            return
-        self._retune = None
-        try:
-            tracker = make(pending)
-        except KioskError as e:
-            self._tuning_note = f"tracker not changed: {e}"
-            return
-        old, self.p.tracker = self.p.tracker, tracker
-        self.p.tracker_settings = pending
-        old.close()
-
     def _debug_info(self, tracked: Tracked) -> DebugInfo:
+        note = self.vision.notes.take(timeout=0)  # the vision thread's word on a retune, if any
+        if note is not None:
+            self._tuning_note = note
         def rate(times) -> float:
             return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 and times[-1] > times[0] else 0.0
 

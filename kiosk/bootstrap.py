@@ -98,8 +98,9 @@ def tracker_settings(config: Config) -> dict:
                 min_tracking_confidence=t.min_tracking_confidence)
 
 
-def make_tracker(model: Path, settings) -> object:
-    """A MediaPipe hand tracker (VIDEO mode) from a TrackerConfig-like object or a settings dict."""
+def make_tracker(model: Path, settings, quiet: bool = True) -> object:
+    """A MediaPipe hand tracker (VIDEO mode) from a TrackerConfig-like object or a settings dict.
+    quiet=False while the kiosk runs (a retune): MediaPipeHandTracker's quiet redirects fd 2 process-wide."""
     from kiosk.vision.tracker import MediaPipeHandTracker
 
     if not isinstance(settings, dict):
@@ -107,7 +108,7 @@ def make_tracker(model: Path, settings) -> object:
                         min_hand_detection_confidence=settings.min_hand_detection_confidence,
                         min_hand_presence_confidence=settings.min_hand_presence_confidence,
                         min_tracking_confidence=settings.min_tracking_confidence)
-    return MediaPipeHandTracker(model, **settings)
+    return MediaPipeHandTracker(model, **settings, quiet=quiet)
 
 
 def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
@@ -165,7 +166,7 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
                 tracker_kind = f"MediaPipe {Path(model).name}, {config.tracker.num_hands} hand(s)"
             holder["tracker"] = tracker
             # The debug overlay may replace the tracker: close the one the app holds at the end.
-            closers.append(lambda: (holder["app"].p.tracker if "app" in holder else holder["tracker"]).close())
+            closers.append(lambda: (holder["app"].vision.tracker if "app" in holder else holder["tracker"]).close())
         surface = loop.open_display(o.size or config.display.size, fullscreen=fullscreen, headless=o.headless)
         size = surface.get_size()
         if demo:
@@ -201,7 +202,7 @@ def config_parts(config: Config, config_path: Path | None, model: Path | None) -
     demo, a --gesture-task recognizer): the settings are still saved, for the next start.
     """
     return {"ui": config.ui, "tracker_settings": config.tracker, "config_path": config_path,
-            "make_tracker": (lambda settings: make_tracker(model, settings)) if model is not None else None}
+            "make_tracker": (lambda settings: make_tracker(model, settings, quiet=False)) if model is not None else None}
 
 
 def demo_tracker(catalog, size: tuple[int, int], config: Config, theme):

@@ -334,7 +334,7 @@ def test_debug_overlay_tunes_and_saves_tracker_settings(tmp_path, display):
     assert app.tuning.values["num_hands"] == 2 and app.tuning.values["min_hand_detection_confidence"] == 0.6
     app.track(Frame(IMAGE, 1.0, 99))  # the inference thread picks the new settings up
     assert made and made[-1].num_hands == 2 and made[-1].min_hand_detection_confidence == 0.6
-    assert getattr(first, "closed", False) and app.p.tracker is not first
+    assert getattr(first, "closed", False) and app.vision.tracker is not first
     press((pygame.K_s, pygame.KMOD_LCTRL))
     op.keys(pygame, app)
     saved = load_config(config)
@@ -380,7 +380,7 @@ def test_without_a_tracker_factory_tuning_says_it_applies_at_the_next_start(tmp_
     app.tune(adjust=1)
     assert "next start" in app._tuning_note
     app.track(Frame(IMAGE, 0.0, 0))  # nothing to rebuild with: the tracker stays
-    assert isinstance(app.p.tracker, NoTracker)
+    assert isinstance(app.vision.tracker, NoTracker)
     assert "saved" in app.save_tuning() and load_config(tmp_path / "k.toml").tracker.num_hands == 2
     assert app.save_tuning() == "nothing changed"
 

@@ -64,7 +64,7 @@ def test_a_recording_builds_the_shipped_pipeline(tmp_path, data_dir, model):
                                                        db=db)) as kiosk:
         app = kiosk.app
         assert isinstance(app.p.classifier, ModelClassifier) and app.p.classifier.click == "model"
-        assert app.stabilizer is not None and app.p.journal is not None
+        assert app.vision.stabilizer is not None and app.p.journal is not None
         assert db.exists()
         text = kiosk.describe()
         assert "journal on" in text and f"SQLite {db}" in text and "stabiliser 0.1 s / 3 frames" in text
@@ -73,7 +73,7 @@ def test_a_recording_builds_the_shipped_pipeline(tmp_path, data_dir, model):
 def test_the_demo_keeps_orders_in_memory_unless_told(tmp_path):
     with bootstrap.build(Config(), bootstrap.Overrides(source="demo", headless=True, size=(640, 480),
                                                        db=tmp_path / "a.db")) as kiosk:
-        assert isinstance(kiosk.app.p.tracker, DemoHandTracker) and kiosk.app.p.tracker.keys
+        assert isinstance(kiosk.app.vision.tracker, DemoHandTracker) and kiosk.app.vision.tracker.keys
         assert "memory" in kiosk.describe() and not (tmp_path / "a.db").exists()
     with bootstrap.build(Config(), bootstrap.Overrides(source="demo", headless=True, size=(640, 480),
                                                        db=tmp_path / "b.db", store_demo_orders=True)) as kiosk:

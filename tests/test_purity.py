@@ -34,6 +34,8 @@ PURE = [
     "kiosk.store.orders",
     "kiosk.events",
     "kiosk.vision.demo",
+    "kiosk.vision.stage",
+    "kiosk.bootstrap",  # it chooses the adapters, but imports each only when it builds one
 ]
 NEEDS_HEAVY = ["kiosk.vision.tracker", "kiosk.ui.renderer", "kiosk.ui.overlay"]
 HEAVY = ("pygame", "cv2", "mediapipe")

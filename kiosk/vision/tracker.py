@@ -9,6 +9,7 @@ back, and every `Hand` carries the person's real hand.
 """
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Protocol
 
@@ -38,7 +39,10 @@ class MediaPipeHandTracker:
 
     def __init__(self, model: Path, *, num_hands: int = 2, min_hand_detection_confidence: float = 0.5,
                  min_hand_presence_confidence: float = 0.5, min_tracking_confidence: float = 0.5,
-                 video: bool = True):
+                 video: bool = True, quiet: bool = True):
+        """quiet: silence MediaPipe's start-up chatter by redirecting the process's stderr (fd 2)
+        while the graph is built. Off when other threads may be writing to stderr (a retune
+        while the kiosk runs): the redirect is process-wide."""
         check_model(model)
         from mediapipe.tasks.python import BaseOptions, vision  # heavy: import only when a tracker is made
 
@@ -51,14 +55,14 @@ class MediaPipeHandTracker:
             min_tracking_confidence=min_tracking_confidence,
         )
         try:
-            with quiet_native_stderr():
+            with quiet_native_stderr() if quiet else contextlib.nullcontext():
                 self._landmarker = vision.HandLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as e:
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise KioskError(f"hand model {model} could not be loaded ({first}): {HOW_TO_PROVISION}") from None
         self._video = video
         self._last_ms = -1
-        self._first = True
+        self._first = quiet
 
     def process(self, frame: Frame) -> list[Hand]:
         """Track hands in a mirrored video frame. Timestamps: frame.t in ms, forced strictly increasing."""
