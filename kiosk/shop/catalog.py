@@ -11,6 +11,10 @@ Format (see assets/catalog.toml)::
     image = "images/apple.png"  # optional, relative to the catalog file
 
 Prices become integer cents; floats are refused because 0.1 + 0.2 != 0.3.
+
+`CatalogFile` is the file's typed form (pydantic, like the config and the theme): an error
+is one line naming the file and the key path, `catalog FILE: items[1].price (item 'milk'):
+...`, with [[items]] counted from 0. `Catalog` and `Item` are the values the shop uses.
 """
 from __future__ import annotations
 
@@ -18,8 +22,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Annotated
 
-from kiosk.errors import InputError, read_toml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from kiosk.errors import invalid, read_toml
 
 MAX_ITEMS = 500
 MAX_PRICE_CENTS = 1_000_000  # 10 000.00 in the catalog's currency
@@ -64,76 +72,122 @@ def parse_price_cents(value: object) -> int:
     arithmetic alone: exponents like '1e-9999999' would underflow or overflow it.
     """
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError("price must be a decimal string like \"1.20\" or an integer")
+        raise ValueError(f"must be a decimal string like \"1.20\" or an integer, not {value!r}")
     text = str(value).strip()
     if not _PRICE.match(text):
-        raise ValueError(f"price {value!r} must be a positive amount with at most 2 decimals, like \"1.20\"")
+        raise ValueError(f"{value!r} must be a positive amount with at most 2 decimals, like \"1.20\"")
     cents = int(Decimal(text) * 100)
     if cents <= 0:
-        raise ValueError(f"price {value!r} must be greater than 0")
+        raise ValueError(f"{value!r} must be greater than 0")
     if cents > MAX_PRICE_CENTS:
-        raise ValueError(f"price {value!r} is over the maximum {MAX_PRICE_CENTS // 100}")
+        raise ValueError(f"{value!r} is over the maximum {MAX_PRICE_CENTS // 100}")
     return cents
 
 
+# --------------------------------------------------------------------------- the file
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ItemEntry(_Table):
+    """One [[items]] table of the catalog file."""
+
+    id: str = Field(description="1-32 of a-z, 0-9, '-', '_', starting with a letter or digit; unique.")
+    name: str = Field(description=f"Shown on screen, 1-{MAX_NAME_CHARS} characters.")
+    price: Annotated[int, BeforeValidator(parse_price_cents)] = Field(description=(
+        "A decimal string like \"1.20\" (or an integer), > 0, at most 2 decimals; held as integer cents. "
+        "A float is refused: 0.1 + 0.2 != 0.3."))
+    image: Path | None = Field(None, description="Optional picture, relative to the catalog file.")
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"{value!r} must be 1-32 of a-z, 0-9, '-', '_', starting with a letter or digit")
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value.strip() or len(value) > MAX_NAME_CHARS:
+            raise ValueError(f"must be 1-{MAX_NAME_CHARS} characters")
+        if not value.isprintable():
+            raise ValueError("has control characters")
+        return value.strip()
+
+    @field_validator("image", mode="before")
+    @classmethod
+    def _image(cls, value: object, info: ValidationInfo) -> object:
+        if not isinstance(value, str) or not value:
+            raise ValueError("must be a file path")
+        path = (info.context["base"] / value).resolve()
+        if not path.is_file():
+            raise ValueError(f"{value!r} not found at {str(path)!r}")
+        return path
+
+
+class CatalogFile(_Table):
+    """The catalog file. Validate with `parse_catalog` (it gives the folder images resolve from)."""
+
+    currency: str = Field("EUR", description="ISO 4217 code, like \"EUR\".")
+    items: list[ItemEntry] = Field((), validate_default=True, description=f"1-{MAX_ITEMS} [[items]] tables.")
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Z]{3}", value):
+            raise ValueError(f"{value!r} must be a 3-letter code like \"EUR\"")
+        return value
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def _count(cls, value: object) -> object:  # before validating 10 000 tables one by one
+        if isinstance(value, (list, tuple)):
+            if not value:
+                raise ValueError("the catalog needs at least one [[items]] table")
+            if len(value) > MAX_ITEMS:
+                raise ValueError(f"{len(value)} items is over the maximum of {MAX_ITEMS}")
+        return value
+
+    @field_validator("items")
+    @classmethod
+    def _unique_ids(cls, items: list[ItemEntry]) -> list[ItemEntry]:
+        first: dict[str, int] = {}
+        for n, item in enumerate(items):
+            if first.setdefault(item.id, n) != n:
+                # raised as a ValidationError so the error names items[n].id, not the whole list
+                raise ValidationError.from_exception_data("catalog", [InitErrorDetails(
+                    type=PydanticCustomError("duplicate_id",  # ids are [a-z0-9_-]: no {} to format
+                                             f"duplicate id {item.id!r}: items[{first[item.id]}] has it already"),
+                    loc=(n, "id"), input=item.id)])
+        return items
+
+    def catalog(self) -> Catalog:
+        return Catalog(self.currency, tuple(Item(i.id, i.name, i.price, i.image) for i in self.items))
+
+
 def parse_catalog(data: dict, base_dir: Path) -> Catalog:
-    """Validate parsed TOML. Raises ValueError naming the entry and the field."""
-    currency = data.get("currency", "EUR")
-    if not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
-        raise ValueError(f"currency {currency!r} must be a 3-letter code like \"EUR\"")
-    unknown = set(data) - {"currency", "items"}
-    if unknown:
-        raise ValueError(f"unknown key(s) {', '.join(repr(k) for k in sorted(unknown))}")
-    raw_items = data.get("items")
-    if not isinstance(raw_items, list) or not raw_items:
-        raise ValueError("no [[items]]: the catalog needs at least one item")
-    if len(raw_items) > MAX_ITEMS:
-        raise ValueError(f"{len(raw_items)} items is over the maximum of {MAX_ITEMS}")
-    items: list[Item] = []
-    seen: set[str] = set()
-    for n, raw in enumerate(raw_items, start=1):
-        where = f"item {n}" + (f" ({raw.get('id')!r})" if isinstance(raw, dict) and "id" in raw else "")
-        try:
-            items.append(_parse_item(raw, base_dir))
-        except ValueError as e:
-            raise ValueError(f"{where}: {e}") from None
-        if items[-1].id in seen:
-            raise ValueError(f"{where}: duplicate id")
-        seen.add(items[-1].id)
-    return Catalog(currency=currency, items=tuple(items))
-
-
-def _parse_item(raw: object, base_dir: Path) -> Item:
-    if not isinstance(raw, dict):
-        raise ValueError("must be a table with id, name and price")
-    unknown = set(raw) - {"id", "name", "price", "image"}
-    if unknown:
-        raise ValueError(f"unknown key(s) {', '.join(repr(k) for k in sorted(unknown))}")
-    for key in ("id", "name", "price"):
-        if key not in raw:
-            raise ValueError(f"missing {key}")
-    item_id, name = raw["id"], raw["name"]
-    if not isinstance(item_id, str) or not _ID.match(item_id):
-        raise ValueError(f"id {item_id!r} must be 1-32 of a-z, 0-9, '-', '_'")
-    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_CHARS:
-        raise ValueError(f"name must be 1-{MAX_NAME_CHARS} characters")
-    if not name.isprintable():
-        raise ValueError("name has control characters")
-    image = raw.get("image")
-    image_path = None
-    if image is not None:
-        if not isinstance(image, str) or not image:
-            raise ValueError("image must be a file path")
-        image_path = (base_dir / image).resolve()
-        if not image_path.is_file():
-            raise ValueError(f"image {image!r} not found at {str(image_path)!r}")
-    return Item(id=item_id, name=name.strip(), price_cents=parse_price_cents(raw["price"]), image=image_path)
+    """Validate parsed TOML; images resolve from base_dir. Raises pydantic.ValidationError."""
+    return CatalogFile.model_validate(data, context={"base": base_dir}).catalog()
 
 
 def load_catalog(path: Path) -> Catalog:
-    """Load and validate a catalog file; any problem is one InputError line naming the file."""
+    """Load and validate a catalog file; any problem is one InputError line naming the file and the key:
+    `catalog FILE: items[2].price (item 'milk'): ...` (items counted from 0)."""
     data = read_toml(path, "catalog")
     try:
         return parse_catalog(data, path.parent)
-    except ValueError as e:
-        raise InputError(f"catalog {path}: {e}") from None
+    except ValidationError as e:
+        raise invalid("catalog", path, e, note=lambda loc: _item_id(data, loc)) from None
+
+
+def _item_id(data: dict, loc: tuple) -> str:
+    """"item 'milk'" when the error is inside an [[items]] table that has a usable id: easier to find than an index."""
+    if len(loc) > 2 and loc[0] == "items" and isinstance(loc[1], int) and loc[2] != "id":
+        items = data.get("items")
+        entry = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str) and _ID.match(entry["id"]):
+            return f"item {entry['id']!r}"
+    return ""
