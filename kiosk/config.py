@@ -23,11 +23,11 @@ from kiosk.errors import InputError, invalid, read_toml
 from kiosk.gestures.model import GestureConfig
 from kiosk.interaction.pointer import PointerConfig
 from kiosk.shop.machine import KioskTimings
+from kiosk.ui.theme import DEFAULT_THEME_FILE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "hand_landmarker.task"
 DEFAULT_CATALOG = PROJECT_ROOT / "assets" / "catalog.toml"
-DEFAULT_THEME = PROJECT_ROOT / "assets" / "theme.toml"
 
 
 class _Section(BaseModel):
@@ -69,7 +69,7 @@ class DisplayConfig(_Section):
 
 
 class UIConfig(_Section):
-    theme: Path = Field(DEFAULT_THEME, description="Theme TOML: colours, fonts and sizes (see kiosk/ui/theme.py).")
+    theme: Path = Field(DEFAULT_THEME_FILE, description="Theme TOML: colours, fonts and sizes (see kiosk/ui/theme.py).")
     sound: bool = Field(True, description=(
         "Short sounds (click, added, paid, warning), generated in code. The kiosk runs silently when there "
         "is no audio device."))

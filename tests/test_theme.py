@@ -1,7 +1,6 @@
 """Tests for kiosk.ui.theme: assets/theme.toml is the typed Theme; a bad value is one line naming file and key."""
 from __future__ import annotations
 
-import dataclasses
 import tomllib
 from pathlib import Path
 
@@ -32,7 +31,7 @@ def test_shipped_theme_file_is_the_default_theme_and_lists_every_key():
     assert load_theme(DEFAULT_THEME_FILE) == THEME == Theme()
     data = tomllib.loads(DEFAULT_THEME_FILE.read_text(encoding="utf-8"))
     for section, cls in (("colors", Colors), ("fonts", Fonts), ("sizes", Sizes)):
-        assert set(data[section]) == {f.name for f in dataclasses.fields(cls)}, section
+        assert set(data[section]) == set(cls.model_fields), section
 
 
 def test_empty_file_gives_defaults(tmp_path):

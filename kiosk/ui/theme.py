@@ -1,9 +1,10 @@
 """The look of the kiosk: colours, fonts and sizes, from a TOML file (assets/theme.toml). Pure.
 
-`Theme` is the typed form of that file: one dataclass per table (`[colors]`, `[fonts]`,
-`[sizes]`), and every key is documented here, where it is declared. A key missing from
-the file keeps its default below; an unknown key or a bad value stops the kiosk with
-one line naming the file and the key (`theme FILE: colors.primary: ...`).
+`Theme` is the typed form of that file (pydantic, like the config and the catalog): one
+model per table (`[colors]`, `[fonts]`, `[sizes]`), and every key is documented here,
+where it is declared. A key missing from the file keeps its default below; an unknown
+key or a bad value stops the kiosk with one line naming the file and the key
+(`theme FILE: colors.primary: ...`).
 
 Colours are "#rrggbb" (or "#rrggbbaa" where a colour may be translucent) or an array
 [r, g, b(, a)] of 0-255. Sizes are fractions of the screen height, so a theme looks
@@ -11,21 +12,60 @@ the same from 1280x720 to 3840x2160 and on a portrait screen.
 """
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-from kiosk.errors import InputError, read_toml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-Color = tuple[int, int, int]
-RGBA = tuple[int, int, int, int]
+from kiosk.errors import invalid, read_toml
 
 DEFAULT_THEME_FILE = Path(__file__).resolve().parent.parent.parent / "assets" / "theme.toml"
 
+_HEX = re.compile(r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 
-@dataclass(frozen=True)
-class Colors:
+
+def _color(value: object, alpha: bool) -> tuple[int, ...]:
+    """"#rrggbb(aa)" or [r, g, b(, a)] -> a tuple; RGBA colours given as RGB are opaque."""
+    want = "\"#rrggbbaa\", \"#rrggbb\" or [r, g, b, a]" if alpha else "\"#rrggbb\" or [r, g, b]"
+    if isinstance(value, str):
+        if not _HEX.match(value) or (len(value) == 9 and not alpha):
+            raise ValueError(f"must be {want}")
+        parts = [int(value[i:i + 2], 16) for i in range(1, len(value), 2)]
+    elif isinstance(value, (list, tuple)) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        if len(value) not in ((3, 4) if alpha else (3,)) or not all(0 <= v <= 255 for v in value):
+            raise ValueError(f"must be {want}, each 0-255")
+        parts = list(value)
+    else:
+        raise ValueError(f"must be {want}")
+    if alpha and len(parts) == 3:
+        parts.append(255)
+    return tuple(parts)
+
+
+def _font_file(value: object, info: ValidationInfo) -> Path | None:
+    """A font path relative to the theme file (the validation context's "base"); "" = the built-in font."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, (str, Path)):
+        raise ValueError("must be a file path, or \"\" for the built-in font")
+    base = (info.context or {}).get("base")
+    path = (base / value).resolve() if base is not None else Path(value)
+    if not path.is_file():
+        raise ValueError(f"font file not found at {path}")
+    return path
+
+
+Color = Annotated[tuple[int, int, int], BeforeValidator(lambda v: _color(v, alpha=False))]
+RGBA = Annotated[tuple[int, int, int, int], BeforeValidator(lambda v: _color(v, alpha=True))]
+
+
+class _Table(BaseModel):
+    # Numbers are strict (Field(strict=True)): `true` or "0.1" in the file is a mistake, not 1.0 or 0.1.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True)
+
+
+class Colors(_Table):
     background: Color = (24, 28, 36)
     """Behind everything where the camera picture does not reach."""
     panel: RGBA = (250, 250, 252, 240)
@@ -55,40 +95,45 @@ class Colors:
     toast: Color = (18, 120, 96)
     hand: Color = (80, 230, 160)
     hand_dimmed: Color = (150, 150, 150)
-    confetti: tuple[Color, ...] = ((255, 176, 0), (18, 120, 96), (60, 160, 255), (200, 64, 64), (190, 120, 255))
+    confetti: Annotated[tuple[Color, ...], Field(min_length=1, max_length=12)] = (
+        (255, 176, 0), (18, 120, 96), (60, 160, 255), (200, 64, 64), (190, 120, 255))
     """The receipt's celebration."""
 
 
-@dataclass(frozen=True)
-class Fonts:
-    file: Path | None = None
+class Fonts(_Table):
+    file: Annotated[Path | None, BeforeValidator(_font_file)] = None
     """A .ttf / .otf file (relative to the theme file), or "" for pygame's built-in font."""
-    scale: float = 1.0
+    scale: float = Field(1.0, ge=0.8, le=1.4, strict=True)
     """Every text size times this (0.8-1.4); long texts still shrink to fit their space."""
 
 
-@dataclass(frozen=True)
-class Sizes:
+class Sizes(_Table):
     """Fractions of the screen height (panel_width: of the width)."""
 
-    pad: float = 0.025
-    row: float = 0.10
+    pad: float = Field(0.025, ge=0.005, le=0.06, strict=True)
+    row: float = Field(0.10, ge=0.08, le=0.2, strict=True)
     """Catalog and cart row pitch."""
-    button: float = 0.085
+    button: float = Field(0.085, ge=0.08, le=0.18, strict=True)
     """Button height; never below layout.MIN_TARGET, a hand-sized target."""
-    font: float = 0.036
+    font: float = Field(0.036, ge=0.02, le=0.07, strict=True)
     """Body text. At 0.036 a 1080-px-high 43" screen shows 19 mm capitals: readable from a metre."""
-    title: float = 0.055
-    radius: float = 0.012
+    title: float = Field(0.055, ge=0.03, le=0.1, strict=True)
+    radius: float = Field(0.012, ge=0.0, le=0.05, strict=True)
     """Corner radius of panel and buttons."""
-    cursor: float = 0.028
+    cursor: float = Field(0.028, ge=0.01, le=0.06, strict=True)
     """Radius of the cursor's ring."""
-    panel_width: float = 0.42
+    panel_width: float = Field(0.42, ge=0.3, le=0.6, strict=True)
     """Landscape: the panel's share of the screen width (at least 0.9 of the height)."""
 
+    @field_validator("button")
+    @classmethod
+    def _button_fits_a_row(cls, button: float, info: ValidationInfo) -> float:
+        if button > info.data.get("row", button):
+            raise ValueError("must not be larger than sizes.row")
+        return button
 
-@dataclass(frozen=True)
-class Theme:
+
+class Theme(_Table):
     colors: Colors = Colors()
     fonts: Fonts = Fonts()
     sizes: Sizes = Sizes()
@@ -96,91 +141,10 @@ class Theme:
 
 THEME = Theme()
 
-_RANGES = {
-    "fonts.scale": (0.8, 1.4),
-    "sizes.pad": (0.005, 0.06), "sizes.row": (0.08, 0.2), "sizes.button": (0.08, 0.18),
-    "sizes.font": (0.02, 0.07), "sizes.title": (0.03, 0.1), "sizes.radius": (0.0, 0.05),
-    "sizes.cursor": (0.01, 0.06), "sizes.panel_width": (0.3, 0.6),
-}
-_HEX = re.compile(r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
-
-
-class _Bad(ValueError):
-    pass
-
-
-def _color(value: object, alpha: bool) -> tuple[int, ...]:
-    want = "\"#rrggbbaa\", \"#rrggbb\" or [r, g, b, a]" if alpha else "\"#rrggbb\" or [r, g, b]"
-    if isinstance(value, str):
-        if not _HEX.match(value) or (len(value) == 9 and not alpha):
-            raise _Bad(f"must be {want}")
-        parts = [int(value[i:i + 2], 16) for i in range(1, len(value), 2)]
-    elif isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-        if len(value) not in ((3, 4) if alpha else (3,)) or not all(0 <= v <= 255 for v in value):
-            raise _Bad(f"must be {want}, each 0-255")
-        parts = list(value)
-    else:
-        raise _Bad(f"must be {want}")
-    if alpha and len(parts) == 3:
-        parts.append(255)
-    return tuple(parts)
-
-
-def _value(key: str, f: dataclasses.Field, value: object, base: Path) -> object:
-    default = f.default
-    if key == "colors.confetti":
-        if not isinstance(value, list) or not 1 <= len(value) <= 12:
-            raise _Bad("must be a list of 1-12 colours")
-        return tuple(_color(v, False) for v in value)
-    if isinstance(default, tuple):
-        return _color(value, alpha=len(default) == 4)
-    if key == "fonts.file":
-        if not isinstance(value, str):
-            raise _Bad("must be a file path, or \"\" for the built-in font")
-        if not value:
-            return None
-        path = (base / value).resolve()
-        if not path.is_file():
-            raise _Bad(f"font file not found at {path}")
-        return path
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _Bad("must be a number")
-    lo, hi = _RANGES[key]
-    if not lo <= float(value) <= hi:  # also refuses nan
-        raise _Bad(f"must be within {lo}-{hi}")
-    return float(value)
-
 
 def parse_theme(data: dict, base: Path) -> Theme:
-    """Validate parsed TOML; raises ValueError("key: reason") naming the first bad key."""
-    sections = {f.name: f.type for f in dataclasses.fields(Theme)}
-    parts: dict[str, object] = {}
-    for name in data:
-        if name not in sections:
-            raise ValueError(f"{_printable(name)}: unknown table (known: {', '.join(sections)})")
-    for name, cls in (("colors", Colors), ("fonts", Fonts), ("sizes", Sizes)):
-        table = data.get(name, {})
-        if not isinstance(table, dict):
-            raise ValueError(f"{name}: must be a table [{name}]")
-        fields = {f.name: f for f in dataclasses.fields(cls)}
-        values = {}
-        for key, value in table.items():
-            dotted = f"{name}.{_printable(key)}"
-            if key not in fields:
-                raise ValueError(f"{dotted}: unknown key")
-            try:
-                values[key] = _value(f"{name}.{key}", fields[key], value, base)
-            except _Bad as e:
-                raise ValueError(f"{dotted}: {e}") from None
-        parts[name] = cls(**values)
-    theme = Theme(**parts)
-    if theme.sizes.button > theme.sizes.row:
-        raise ValueError("sizes.button: must not be larger than sizes.row")
-    return theme
-
-
-def _printable(key: str) -> str:
-    return key if key.isprintable() else repr(key)
+    """Validate parsed TOML; a font file resolves from `base`. Raises pydantic.ValidationError."""
+    return Theme.model_validate(data, context={"base": base})
 
 
 def load_theme(path: Path) -> Theme:
@@ -188,5 +152,5 @@ def load_theme(path: Path) -> Theme:
     data = read_toml(path, "theme")
     try:
         return parse_theme(data, path.parent)
-    except ValueError as e:
-        raise InputError(f"theme {path}: {e}") from None
+    except ValidationError as e:
+        raise invalid("theme", path, e) from None
