@@ -35,6 +35,8 @@ PURE = [
     "kiosk.events",
     "kiosk.vision.demo",
     "kiosk.vision.stage",
+    "kiosk.interaction.session",
+    "kiosk.effects",
     "kiosk.bootstrap",  # it chooses the adapters, but imports each only when it builds one
 ]
 NEEDS_HEAVY = ["kiosk.vision.tracker", "kiosk.ui.renderer", "kiosk.ui.overlay"]

@@ -1,0 +1,190 @@
+"""The interaction session: one tracked frame -> pointer, intents, state machine -> what to draw. UI thread.
+
+    pointer.update()   -> PointerState    cursor px, press / release / click events
+    magnetize()        -> the cursor as drawn and hit-tested, pulled toward the nearest target
+    layout.hit()       -> target id       -> Intent -> Kiosk.handle() -> PlaceOrder -> Effects.place()
+    dwell.update()     -> a target selected by holding still (when on in the config)
+    holds.update()     -> held ✋ (back) / 👍 (confirm) and the ✊ grab -> Intent -> Kiosk.handle()
+    kiosk.tick()       -> timers (start on a held hand, inactivity, receipt); activity = hand movement
+    -> Hud             what the renderer draws over the layout
+
+The session owns its state (pointer, dwell, holds, the state machine); it decides, and
+`Effects` (kiosk/effects.py) carries out what touches the world: the store, the journal,
+sounds, the log. Time is the frame's own `t`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kiosk.config import UIConfig
+from kiosk.effects import Effects
+from kiosk.events import rounded
+from kiosk.interaction.activity import Motion
+from kiosk.interaction.dwell import Dwell, DwellConfig
+from kiosk.interaction.gesture_actions import GestureActions, GestureConfig, GestureFrame
+from kiosk.interaction.magnetism import magnetize
+from kiosk.interaction.pointer import Pointer, PointerConfig, PointerState
+from kiosk.shop.cart import Cart
+from kiosk.shop.catalog import Catalog
+from kiosk.shop.machine import Act, Intent, Kiosk, KioskTimings, PlaceOrder, Screen, intent_for_target
+from kiosk.types import Hand, PointerKind
+from kiosk.ui.hud import Hud
+from kiosk.ui.layout import Layout, LayoutOptions, catalog_rows, layout
+from kiosk.vision.stage import Tracked
+
+PALM = (0, 5, 9, 13, 17)
+"""Landmarks whose mean is the hand's centre (the grab follows it: the fingertip curls away in a fist)."""
+MOTION = 0.03
+"""Hand movement that counts as activity (holds off the inactivity countdown), fraction of the screen height."""
+SOUND_FOR = {Act.ADD: "add", Act.INC: "add", Act.DEC: "key", Act.REMOVE: "back", Act.DIGIT: "key",
+             Act.ERASE: "erase", Act.BACK: "back", Act.UNDO: "add"}
+"""The sound of an accepted intent; starting a session and the receipt have their own (Effects.screen_changed)."""
+
+
+class Session:
+    def __init__(self, catalog: Catalog, size: tuple[int, int], pointer: PointerConfig, timings: KioskTimings,
+                 ui: UIConfig, options: LayoutOptions, new_uid: Callable[[], str], effects: Effects):
+        self.catalog, self.size, self.pointer_config, self.ui, self.options = catalog, size, pointer, ui, options
+        self.effects = effects
+        h = size[1]
+        self.pointer = Pointer(size, pointer)
+        self.kiosk = Kiosk(catalog, timings, new_uid, page_size=catalog_rows(size, options.sizes))
+        self.dwell = Dwell(DwellConfig(ui.dwell_seconds, ui.dwell_settle, rearm_px=0.04 * h)) if ui.dwell else None
+        self.holds = GestureActions(GestureConfig(hold=ui.gesture_hold, confirm_hold=ui.confirm_hold)) \
+            if ui.gestures else None
+        self.motion = Motion(MOTION * h)
+        self._layout: tuple[object, Layout] | None = None
+        self.clicked_at: float | None = None
+        """Frame time of the last click, dwell or acting hold (the HUD's click pulse)."""
+        self.screen_since = 0.0
+        """Frame time the current screen was entered."""
+        self._warned = False
+
+    def layout(self) -> Layout:
+        """The current screen's layout (both drawn and hit-tested), rebuilt only when the view changes."""
+        view = self.kiosk.view()
+        if self._layout is None or self._layout[0] != view:
+            self._layout = (view, layout(view, self.catalog, self.size, self.options))
+        return self._layout[1]
+
+    def resume(self, cart: Cart, t: float, i: int) -> None:
+        """A cart a crash interrupted, back on the cart screen."""
+        self.kiosk.restore(cart, t)
+        self.effects.log("resume", t, i, lines=len(cart.lines))
+
+    def reset_pointer(self) -> None:
+        """A new pointer: no press survives a camera outage."""
+        self.pointer = Pointer(self.size, self.pointer_config)
+
+    def step(self, tracked: Tracked) -> Hud:
+        """Everything the shopper's hand does in this frame; -> what the screen shows over the layout."""
+        frame = tracked.frame
+        t, i = frame.t, frame.index
+        hand = tracked.hands[tracked.active] if tracked.active is not None else None
+        if hand is not None:
+            state = self.pointer.update(t, hand.tip, tracked.gesture.p("ok"), tracked.pinch)
+        else:
+            state = self.pointer.update(t, None, 0.0)
+        self.effects.log("frame", t, i, tip=rounded(hand.tip if hand else None, 4), cursor=rounded(state.cursor),
+                         gesture=tracked.gesture.label, hands=len(tracked.hands))
+        for event in state.events:
+            target = self.layout().hit(self.aim(event.pos))
+            self.effects.log(event.kind.value, t, i, pos=rounded(event.pos),
+                             target=self._logged(target.id if target else None))
+            if event.kind == PointerKind.CLICK:
+                self.clicked_at = t
+                intent = intent_for_target(target.id) if target is not None else None
+                if intent is not None:
+                    self._act(intent, t, i)
+                else:
+                    self.effects.sound("click")
+        dwell = self._dwell(t, i, state, tracked.gesture.label)
+        holds = self._holds(t, i, hand, tracked.gesture.label)
+        active = self.motion.update(state.cursor) or state.pressed or bool(holds.intents) or holds.grabbing
+        self._handle(lambda: self.kiosk.tick(t, hand is not None, active), t, i)
+        self._warn()
+        self.effects.journal_cart(self.kiosk.cart, self.kiosk.screen, self.kiosk.order_uid, t, i)
+        shown = tracked.gesture.label if self.ui.show_gesture and hand is not None else None
+        return Hud(t, self.aim(state.cursor), state.pressed, state.ok, dwell, self.kiosk.start_progress(t), shown,
+                   holds.holding, holds.grabbing, self.clicked_at, self.screen_since)
+
+    def aim(self, pos: tuple[float, float] | None) -> tuple[float, float] | None:
+        """The cursor as drawn and hit-tested: pulled toward the nearest target (magnetism)."""
+        if pos is None or self.ui.magnetism <= 0:
+            return pos
+        targets = [box for _, box in self.layout().targets()]
+        return magnetize(pos, targets, self.ui.magnetism, self.ui.magnet_radius * self.size[1])
+
+    def _logged(self, target_id: str | None) -> str | None:
+        """Target ids as logged: a PIN's digits never reach the log."""
+        if target_id and target_id.startswith("key:") and self.kiosk.screen is Screen.PIN:
+            return "key:*"
+        return target_id
+
+    def _act(self, intent: Intent, t: float, i: int) -> None:
+        """Apply an intent from a click, a dwell or a hold, with its sound."""
+        before = (self.kiosk.screen, self.kiosk.message)
+        self._handle(lambda: self.kiosk.handle(intent, t), t, i)
+        if self.kiosk.message and self.kiosk.message != before[1]:
+            self.effects.sound("error")
+        elif not (self.kiosk.screen is not before[0]
+                  and (self.kiosk.screen is Screen.RECEIPT or before[0] is Screen.ATTRACT)):  # those have their own
+            self.effects.sound(SOUND_FOR.get(intent.act, "click"))
+
+    def _dwell(self, t: float, i: int, state: PointerState, label: str) -> float:
+        if self.dwell is None:
+            return 0.0
+        aim = self.aim(state.cursor)
+        target = self.layout().hit(aim)
+        eligible = not state.pressed and state.ok < self.pointer_config.release_at and label in ("point", "none")
+        d = self.dwell.update(t, aim, target.id if target else None, eligible)
+        if d.selected:
+            self.effects.log("dwell", t, i, pos=rounded(aim), target=self._logged(d.selected))
+            self.clicked_at = t
+            intent = intent_for_target(d.selected)
+            if intent is not None:
+                self._act(intent, t, i)
+        return d.progress
+
+    def _holds(self, t: float, i: int, hand: Hand | None, label: str) -> GestureFrame:
+        if self.holds is None:
+            return GestureFrame()
+        lay = self.layout()
+        hand_y = None
+        if hand is not None:
+            cx, cy = (float(v) for v in hand.landmarks[list(PALM), :2].mean(axis=0))
+            hand_y = self.pointer.to_screen((cx, cy))[1]
+        scrollable = any(b.id == "page-next" for b in lay.buttons)
+        g = self.holds.update(t, label, hand_y, self.kiosk.screen, lay.row, scrollable)
+        for intent in g.intents:
+            fields = {"action": intent.act.value, "gesture": label}
+            if intent.act is Act.SCROLL:
+                fields["rows"] = int(intent.arg or 0)
+            self.effects.log("gesture", t, i, **fields)
+            if intent.act is not Act.SCROLL:
+                self.clicked_at = t
+            self._act(intent, t, i)
+        return g
+
+    def _warn(self) -> None:
+        warning = self.kiosk.view().warning_left is not None
+        if warning and not self._warned:
+            self.effects.sound("warning")
+        self._warned = warning
+
+    def _handle(self, change: Callable[[], list[PlaceOrder]], t: float, i: int) -> None:
+        """Run a state-machine call, note a screen change, and have its effects carried out."""
+        before = self.kiosk.screen
+        placed = change()
+        self._screen_change(before, t, i)
+        for effect in placed:
+            before = self.kiosk.screen
+            self.kiosk.handle(self.effects.place(effect.order, t, i), t)
+            self._screen_change(before, t, i)
+
+    def _screen_change(self, before: Screen, t: float, i: int) -> None:
+        if self.kiosk.screen is not before:
+            self.screen_since = t
+            if self.dwell is not None:
+                self.dwell.reset()
+            self.effects.screen_changed(before, self.kiosk.screen, t, i)
