@@ -111,6 +111,7 @@ class App:
         self.frames = 0
         self.camera_message: str | None = None
         """Shown instead of the hint while a live camera is lost ("Camera lost, reconnecting...")."""
+        self._camera_attempt = 0
         self.stats: Stats | None = None
         """Set by the benchmark to collect per-stage times; None in normal runs (no cost)."""
         self.debug = False
@@ -160,6 +161,17 @@ class App:
             for stage, seconds in tracked.timings:
                 self.stats.add(stage, seconds)
             self.stats.add("ui_update", t1 - t0)
+
+    def camera_status(self, status) -> None:
+        """A live camera's state (kiosk.vision.resilient.CameraStatus): shown on screen while it is
+        lost, each change logged. UI thread."""
+        message = None if status.ok else status.message()
+        if (message is None) != (self.camera_message is None) or status.attempt != self._camera_attempt:
+            shown = self._shown[0].frame if self._shown is not None else None
+            self.effects.log("camera", shown.t if shown else 0.0, shown.index if shown else -1,
+                             state=status.state.value, message=status.message())
+            self._camera_attempt = status.attempt
+        self.camera_lost(message)
 
     def camera_lost(self, message: str | None) -> None:
         """The camera's state for the screen: a message while it is lost and reconnecting, None when fine."""

@@ -129,7 +129,7 @@ def run_threaded(app: App, pygame, max_frames: int | None, fullscreen: bool, max
                 break
             status = statuses.take(timeout=0)
             if status is not None:
-                camera_status(app, status)
+                app.camera_status(status)
             tracked = results.take(timeout=max(0.0, next_draw - time.monotonic()))
             started = time.monotonic()
             if tracked is not None:
@@ -158,17 +158,6 @@ def run_threaded(app: App, pygame, max_frames: int | None, fullscreen: bool, max
         frames.close()
         for stage in stages:
             stage.join(timeout=2.0)
-
-
-def camera_status(app: App, status) -> None:
-    """Show a lost camera on screen and log each change of its state (UI thread)."""
-    message = None if status.ok else status.message()
-    if (message is None) != (app.camera_message is None) or (status.attempt != getattr(app, "_camera_attempt", 0)):
-        shown = app._shown[0].frame if app._shown is not None else None
-        app.p.events.emit("camera", shown.t if shown else 0.0, shown.index if shown else -1,
-                          state=status.state.value, message=status.message())
-        app._camera_attempt = status.attempt
-    app.camera_lost(message)
 
 
 class Operator:

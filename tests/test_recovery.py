@@ -74,10 +74,10 @@ def test_a_lost_camera_is_shown_and_logged_and_its_return_clears_the_message(tmp
     app.step(frame(0))
     pointer_before = app.pointer
     lost = CameraStatus(CameraState.RECONNECTING, "no new frame for 2 s", 1, 0.5, 2.0, True)
-    loop.camera_status(app, lost)
+    app.camera_status(lost)
     assert app.camera_message == lost.message() and "reconnecting" in app.camera_message.lower()
     app.redraw()  # draws with the message instead of the hand hint; must not fail without new frames
-    loop.camera_status(app, CameraStatus(CameraState.OK))
+    app.camera_status(CameraStatus(CameraState.OK))
     assert app.camera_message is None
     assert app.pointer is not pointer_before  # no press survives an outage
     pygame.display.quit()
