@@ -5,8 +5,10 @@ $KIOSK_CONFIG, else `kiosk.toml` in the project root if present; otherwise the d
 below apply. Relative paths inside it resolve from the config file's folder; the defaults
 resolve from the project root, never from the working directory.
 
-Sections that configure a pure module reuse that module's own dataclass (PointerConfig,
-KioskTimings), so each default is written once, next to the code that uses it.
+Sections that configure a pure module reuse that module's own settings class (PointerConfig,
+KioskTimings, GestureConfig), and the [ui] section takes its defaults and ranges from the
+modules it sets (DwellConfig, HoldConfig), so each default is written once, next to the code
+that uses it. All of them are declared one way (kiosk/settings.py).
 """
 from __future__ import annotations
 
@@ -21,7 +23,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from kiosk import files
 from kiosk.errors import InputError, invalid, read_toml
 from kiosk.gestures.model import GestureConfig
+from kiosk.interaction.dwell import DwellConfig, DwellSeconds, SettleSeconds
+from kiosk.interaction.gesture_actions import HoldConfig
 from kiosk.interaction.pointer import PointerConfig
+from kiosk.settings import SETTINGS
 from kiosk.shop.machine import KioskTimings
 from kiosk.ui.theme import DEFAULT_THEME_FILE
 
@@ -31,7 +36,7 @@ DEFAULT_CATALOG = PROJECT_ROOT / "assets" / "catalog.toml"
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(**SETTINGS, frozen=True)
 
 
 class CameraConfig(_Section):
@@ -79,8 +84,8 @@ class UIConfig(_Section):
         "Dwell-to-select, an accessibility fallback for people who cannot make the 👌: holding the cursor "
         "still on a target selects it. Off by default: with it on, a cursor resting on a button while its "
         "owner reads would select it."))
-    dwell_seconds: float = Field(1.0, ge=0.3, le=2.0, description="Dwell: seconds the ring takes to fill.")
-    dwell_settle: float = Field(0.3, ge=0.0, le=1.0, description=(
+    dwell_seconds: DwellSeconds = Field(DwellConfig.seconds, description="Dwell: seconds the ring takes to fill.")
+    dwell_settle: SettleSeconds = Field(DwellConfig.settle, description=(
         "Dwell: seconds on a target before the ring starts filling, so passing over a button does nothing."))
     magnetism: float = Field(0.4, ge=0.0, le=0.8, description=(
         "Target magnetism: near a target the cursor is drawn this fraction of the way toward its centre "
@@ -90,8 +95,8 @@ class UIConfig(_Section):
     gestures: bool = Field(True, description=(
         "Gesture shortcuts: ✋ held = Back on the cart and the order summary (never on a keypad), 👍 held = "
         "Confirm on the order summary, ✊ held and moved = scroll a list. Each shows a filling ring while held."))
-    gesture_hold: float = Field(0.5, ge=0.2, le=2.0, description="Seconds ✋ must be held to go back.")
-    confirm_hold: float = Field(0.6, ge=0.3, le=3.0, description=(
+    gesture_hold: float = Field(HoldConfig.hold, ge=0.2, le=2.0, description="Seconds ✋ must be held to go back.")
+    confirm_hold: float = Field(HoldConfig.confirm_hold, ge=0.3, le=3.0, description=(
         "Seconds 👍 must be held to confirm the order. Any other pose meanwhile (👎, ✋) starts it over."))
     keypad_for_quantity: bool = Field(True, description=(
         "On the cart screen the quantity is a button that opens a keypad to type it."))

@@ -38,6 +38,7 @@ def read_toml(path: Path, what: str) -> dict:
 
 _MESSAGES = {
     "extra_forbidden": "unknown key",
+    "unexpected_keyword_argument": "unknown key",  # the same, in a pydantic dataclass
     "missing": "missing",
     "model_type": "must be a table",
     "dataclass_type": "must be a table",

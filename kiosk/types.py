@@ -18,6 +18,12 @@ MIDDLE_MCP = 9
 PINKY_MCP = 17
 FINGERTIPS = (4, 8, 12, 16, 20)
 
+Region = tuple[float, float, float, float]
+"""x0, y0, x1, y1, normalised [0, 1] in the mirrored camera image."""
+DEFAULT_ACTIVE_REGION: Region = (0.2, 0.15, 0.8, 0.75)
+"""The part of the camera image the fingertip works in, mapped onto the whole screen (the pointer's
+`active_region`); the renderer keeps it in view."""
+
 HAND_CONNECTIONS: tuple[tuple[int, int], ...] = (
     (0, 1), (1, 2), (2, 3), (3, 4),
     (0, 5), (5, 6), (6, 7), (7, 8),

@@ -387,3 +387,23 @@ def test_saving_keeps_the_files_own_style(tmp_path, before, after):
     save_tracker_settings(path, {"num_hands": 4})
     assert path.read_bytes() == after.encode()
     assert load_config(path).tracker.num_hands == 4
+
+
+@pytest.mark.parametrize("text, where", [
+    ("[pointer]\nmin_cutoff = 0\n", ": pointer.min_cutoff: "),
+    ("[pointer]\npress_at = 0.3\nrelease_at = 0.5\n", ": pointer.release_at: must be below press_at"),
+    ("[pointer]\nactive_region = [0.8, 0.1, 0.2, 0.9]\n", ": pointer.active_region: must be x0 < x1"),
+    ("[pointer]\nactive_region = [0.1, 0.1, 0.9]\n", ": pointer.active_region[3]: missing"),
+    ("[pointer]\nbeta = inf\n", ": pointer.beta: "),
+    ("[pointer]\nbogus = 1\n", ": pointer.bogus: unknown key"),
+    ("[timings]\ninactivity_warn = 50\ninactivity_reset = 45\n",
+     ": timings.inactivity_reset: must be longer than inactivity_warn"),
+    ("[timings]\nundo_seconds = 61\n", ": timings.undo_seconds: "),
+    ("[gestures]\nhold = -1\n", ": gestures.hold: "),
+    ("[gestures]\nmin_frames = 0\n", ": gestures.min_frames: "),
+    ("[gestures]\nclick = 'sometimes'\n", ": gestures.click: "),
+    ("[display]\nsize = [1280, 100]\n", ": display.size[1]: "),
+    ("[camera]\n\"a\\nb\" = 1\n", r": camera.'a\nb': unknown key"),
+])
+def test_a_bad_value_in_any_section_names_its_key_path(tmp_path, text, where):
+    assert where in error(write(tmp_path, text))

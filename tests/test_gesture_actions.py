@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.interaction.gesture_actions import GESTURES, GestureActions, GestureConfig, bindings
+from kiosk.interaction.gesture_actions import GESTURES, GestureActions, HoldConfig, bindings
 from kiosk.shop.machine import TRANSITIONS, Act, Intent, Screen
 
-CFG = GestureConfig(hold=0.5, confirm_hold=0.6, grab_hold=0.2, gap=0.15)
+CFG = HoldConfig(hold=0.5, confirm_hold=0.6, grab_hold=0.2, gap=0.15)
 FPS = 30
 
 
@@ -238,4 +238,4 @@ def test_ok_sign_is_never_a_held_gesture():
 def test_config_is_validated():
     for bad in (dict(hold=0), dict(confirm_hold=0), dict(grab_hold=-1), dict(gap=-0.1)):
         with pytest.raises(ValueError):
-            GestureConfig(**bad)
+            HoldConfig(**bad)

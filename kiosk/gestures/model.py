@@ -28,14 +28,17 @@ import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
+from pydantic.dataclasses import dataclass as settings_dataclass
 
 from kiosk import files
 from kiosk.errors import InputError
 from kiosk.gestures import classifier as rule
 from kiosk.gestures.landmark_features import FEATURE_NAMES, FEATURE_VERSION, NUM_FEATURES, hand_features, thumb_angle
+from kiosk.gestures.stabilizer import HoldSeconds, MinFrames, MinScore, StabilizerConfig
+from kiosk.settings import SETTINGS
 from kiosk.types import Gesture, Hand
 
 FORMAT = "kiosk-gesture-mlp"
@@ -47,7 +50,7 @@ MAX_LABELS = 64
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent.parent / "models" / "gestures.npz"
 
 ClickSource = Literal["rule", "model", "both"]
-CLICK_SOURCES = ("rule", "model", "both")
+CLICK_SOURCES: tuple[str, ...] = get_args(ClickSource)
 
 
 @dataclass(frozen=True, eq=False)
@@ -311,7 +314,7 @@ def load_classifier(path: Path | None = None, click: ClickSource = "model") -> M
 # --------------------------------------------------------------------------- configuration
 
 
-@dataclass(frozen=True)
+@settings_dataclass(frozen=True, config=SETTINGS)
 class GestureConfig:
     """The `[gestures]` config section: which classifier labels hands, and what drives the click."""
 
@@ -324,23 +327,14 @@ class GestureConfig:
     geometric ok_strength) or "both" (the smaller). Chosen on people the model never saw
     (eval-gestures --loso, docs/gestures.md): the rule misses a quarter of real 👌 (recall
     0.73), the model misses under 1% with no more false clicks."""
-    hold: float = 0.1
+    hold: HoldSeconds = StabilizerConfig.hold
     """Stabiliser: seconds a new label must win before it is reported."""
-    min_frames: int = 3
+    min_frames: MinFrames = StabilizerConfig.min_frames
     """Stabiliser: ...and the consecutive frames it must win."""
-    min_score: float = 0.5
+    min_score: MinScore = StabilizerConfig.min_score
     """Stabiliser: a label scored below this counts as "none"."""
 
-    def __post_init__(self) -> None:
-        if self.classifier not in ("model", "rule"):
-            raise ValueError("classifier must be 'model' or 'rule'")
-        if self.click not in CLICK_SOURCES:
-            raise ValueError(f"click must be one of {', '.join(CLICK_SOURCES)}")
-        self.stabilizer()  # validates hold, min_frames, min_score
-
-    def stabilizer(self):
-        from kiosk.gestures.stabilizer import StabilizerConfig
-
+    def stabilizer(self) -> StabilizerConfig:
         return StabilizerConfig(hold=self.hold, min_frames=self.min_frames, min_score=self.min_score)
 
 

@@ -12,27 +12,29 @@ every click.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Annotated
 
+from pydantic import Field
+from pydantic.dataclasses import dataclass as settings_dataclass
+
+from kiosk.settings import SETTINGS
 from kiosk.types import Gesture
 
 
-@dataclass(frozen=True)
-class StabilizerConfig:
-    hold: float = 0.1
-    """Seconds a new label must win every frame before it is reported."""
-    min_frames: int = 3
-    """...and the number of consecutive frames it must win (whichever is longer)."""
-    min_score: float = 0.5
-    """A label scored below this counts as "none"."""
+# The ranges, named so the config's [gestures] section (kiosk.gestures.model.GestureConfig) reuses them.
+HoldSeconds = Annotated[float, Field(ge=0)]
+MinFrames = Annotated[int, Field(ge=1)]
+MinScore = Annotated[float, Field(ge=0, le=1)]
 
-    def __post_init__(self) -> None:
-        if not self.hold >= 0:
-            raise ValueError("hold must be >= 0 seconds")
-        if self.min_frames < 1:
-            raise ValueError("min_frames must be >= 1")
-        if not 0.0 <= self.min_score <= 1.0:
-            raise ValueError("min_score must be within 0..1")
+
+@settings_dataclass(frozen=True, config=SETTINGS)
+class StabilizerConfig:
+    hold: HoldSeconds = 0.1
+    """Seconds a new label must win every frame before it is reported."""
+    min_frames: MinFrames = 3
+    """...and the number of consecutive frames it must win (whichever is longer)."""
+    min_score: MinScore = 0.5
+    """A label scored below this counts as "none"."""
 
 
 class Stabilizer:

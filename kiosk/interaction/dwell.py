@@ -14,22 +14,27 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import Field
+from pydantic.dataclasses import dataclass as settings_dataclass
+
+from kiosk.settings import SETTINGS
 
 
-@dataclass(frozen=True)
+DwellSeconds = Annotated[float, Field(ge=0.3, le=2.0)]
+"""The ring's fill time: under 0.3 s a glance selects, over 2 s nobody holds still that long."""
+SettleSeconds = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+@settings_dataclass(frozen=True, config=SETTINGS)
 class DwellConfig:
-    seconds: float = 1.0
+    seconds: DwellSeconds = 1.0
     """Seconds the ring takes to fill, 0.3-2.0."""
-    settle: float = 0.3
+    settle: SettleSeconds = 0.3
     """Seconds on a target before the ring starts filling."""
-    rearm_px: float = 40.0
+    rearm_px: float = Field(40.0, ge=0)
     """After a selection, how far (screen px) the cursor must move before it can dwell again."""
-
-    def __post_init__(self) -> None:
-        if not 0.3 <= self.seconds <= 2.0:
-            raise ValueError("dwell seconds must be within 0.3-2.0")
-        if not 0 <= self.settle <= 1.0 or not self.rearm_px >= 0:
-            raise ValueError("dwell settle must be within 0-1 s and rearm_px >= 0")
 
 
 @dataclass(frozen=True)

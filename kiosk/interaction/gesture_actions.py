@@ -33,6 +33,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from pydantic import Field
+from pydantic.dataclasses import dataclass as settings_dataclass
+
+from kiosk.settings import SETTINGS
 from kiosk.shop.machine import TRANSITIONS, Act, Intent, Screen
 
 NONE = "none"
@@ -62,23 +66,26 @@ def bindings(screen: Screen) -> dict[str, Binding]:
     return {label: b for (s, label), b in GESTURES.items() if s is screen and (screen, b.act) in TRANSITIONS}
 
 
-@dataclass(frozen=True)
-class GestureConfig:
-    hold: float = 0.5
-    """Seconds ✋ must be held to go back."""
-    confirm_hold: float = 0.6
-    """Seconds 👍 must be held to confirm."""
-    grab_hold: float = 0.2
-    """Seconds ✊ must be held to grab the list."""
-    gap: float = 0.15
-    """Seconds of "none" (no hand, an unsure classifier) that do not break a hold. Any other label does."""
+@settings_dataclass(frozen=True, config=SETTINGS)
+class HoldConfig:
+    """How long each held gesture must be held. (Not kiosk.gestures.model.GestureConfig, the
+    [gestures] section that chooses the classifier; the [ui] section sets these holds.)"""
 
-    def __post_init__(self) -> None:
-        if not (self.hold > 0 and self.confirm_hold > 0 and self.grab_hold >= 0 and self.gap >= 0):
-            raise ValueError("hold and confirm_hold must be > 0, grab_hold and gap >= 0")
+    hold: float = Field(0.5, gt=0)
+    """Seconds ✋ must be held to go back."""
+    confirm_hold: float = Field(0.6, gt=0)
+    """Seconds 👍 must be held to confirm."""
+    grab_hold: float = Field(0.2, ge=0)
+    """Seconds ✊ must be held to grab the list."""
+    gap: float = Field(0.15, ge=0)
+    """Seconds of "none" (no hand, an unsure classifier) that do not break a hold. Any other label does."""
 
     def hold_for(self, act: Act) -> float:
         return self.confirm_hold if act is Act.CONFIRM else self.hold
+
+
+GestureConfig = HoldConfig
+"""The old name, kept for the modules that still import it (kiosk/interaction/session.py)."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,7 @@ NOTHING = GestureFrame()
 
 
 class GestureActions:
-    def __init__(self, config: GestureConfig = GestureConfig()):
+    def __init__(self, config: HoldConfig = HoldConfig()):
         self.config = config
         self._label: str | None = None  # the label being held
         self._since = 0.0

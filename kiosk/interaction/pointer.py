@@ -22,49 +22,54 @@ strength in [0, 1] from the classifier. The pointer
 """
 from __future__ import annotations
 
-import math
 from collections import deque
 from dataclasses import dataclass, field
 
+from pydantic import Field, ValidationInfo, field_validator
+from pydantic.dataclasses import dataclass as settings_dataclass
+
 from kiosk.interaction.one_euro import OneEuroFilter2D
-from kiosk.types import PointerEvent, PointerKind
+from kiosk.settings import SETTINGS
+from kiosk.types import DEFAULT_ACTIVE_REGION, PointerEvent, PointerKind, Region
 
 
-@dataclass(frozen=True)
+@settings_dataclass(frozen=True, config=SETTINGS)
 class PointerConfig:
-    active_region: tuple[float, float, float, float] = (0.2, 0.15, 0.8, 0.75)
+    active_region: Region = DEFAULT_ACTIVE_REGION
     """x0, y0, x1, y1, normalised in the mirrored frame; mapped onto the whole screen."""
-    min_cutoff: float = 1.0
+    min_cutoff: float = Field(1.0, gt=0)
     """One Euro cutoff at rest, Hz (lower = steadier cursor)."""
-    beta: float = 20.0
+    beta: float = Field(20.0, ge=0)
     """One Euro speed coefficient, per (active-region widths / s)."""
-    press_at: float = 0.6
-    release_at: float = 0.3
-    min_hold: float = 0.06
+    press_at: float = Field(0.6, gt=0, le=1)
+    """👌 strength at which a press starts."""
+    release_at: float = Field(0.3, ge=0, lt=1)
+    """👌 strength at which a press ends; below press_at, so one 👌 is one click."""
+    min_hold: float = Field(0.06, ge=0)
     """Seconds the 👌 strength must stay >= press_at before it is a press."""
-    min_release: float = 0.05
+    min_release: float = Field(0.05, ge=0)
     """Seconds the 👌 strength must stay <= release_at before the press is released (and clicks)."""
-    lost_grace: float = 0.3
+    lost_grace: float = Field(0.3, gt=0)
     """Seconds without a hand before a press is cancelled and the cursor hidden."""
-    anchor_lookback: float = 0.6
+    anchor_lookback: float = Field(0.6, gt=0)
     """Seconds of history searched for where the hand started closing."""
-    open_fraction: float = 0.9
+    open_fraction: float = Field(0.9, gt=0, le=1)
     """The hand counts as still open while its pinch is at least this fraction of its recent maximum."""
 
-    def __post_init__(self) -> None:
-        x0, y0, x1, y1 = self.active_region
+    @field_validator("active_region")
+    @classmethod
+    def _region(cls, region: Region) -> Region:
+        x0, y0, x1, y1 = region
         if not (0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1):
-            raise ValueError("active_region must be x0 < x1, y0 < y1 within [0, 1]")
-        if not 0 <= self.release_at < self.press_at <= 1:
-            raise ValueError("need 0 <= release_at < press_at <= 1")
-        # Written as "not (x > 0)" so that NaN is refused too.
-        positive = {"min_cutoff": self.min_cutoff, "lost_grace": self.lost_grace, "anchor_lookback": self.anchor_lookback}
-        for name, value in positive.items():
-            if not (0 < value < math.inf):
-                raise ValueError(f"{name} must be a positive number of seconds or Hz, not {value}")
-        if not (0 <= self.beta < math.inf and 0 <= self.min_hold < math.inf and 0 <= self.min_release < math.inf
-                and 0 < self.open_fraction <= 1):
-            raise ValueError("need beta >= 0, min_hold >= 0, min_release >= 0 and 0 < open_fraction <= 1")
+            raise ValueError("must be x0 < x1, y0 < y1 within [0, 1]")
+        return region
+
+    @field_validator("release_at")
+    @classmethod
+    def _below_press(cls, release_at: float, info: ValidationInfo) -> float:
+        if "press_at" in info.data and not release_at < info.data["press_at"]:
+            raise ValueError(f"must be below press_at ({info.data['press_at']})")
+        return release_at
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from pydantic import Field, ValidationInfo, field_validator
+from pydantic.dataclasses import dataclass as settings_dataclass
+
+from kiosk.settings import SETTINGS
 from kiosk.shop.cart import MAX_QTY_PER_LINE, Cart, CartLine, Order
 from kiosk.shop.catalog import Catalog
 
@@ -144,34 +148,29 @@ def intent_for_target(target_id: str | None) -> Intent | None:
     return Intent(act, arg or None) if act else None
 
 
-@dataclass(frozen=True)
+@settings_dataclass(frozen=True, config=SETTINGS)
 class KioskTimings:
     """Seconds."""
 
-    start_hold: float = 0.5
+    start_hold: float = Field(0.5, ge=0)
     """A hand in view this long on the attract screen starts a session."""
-    inactivity_warn: float = 30.0
+    inactivity_warn: float = Field(30.0, gt=0)
     """No hand movement and no click this long: the 'are you still there?' countdown appears."""
-    inactivity_reset: float = 45.0
+    inactivity_reset: float = Field(45.0, gt=0)
     """No hand movement and no click this long: the cart is cleared and the attract screen returns."""
-    receipt_seconds: float = 8.0
+    receipt_seconds: float = Field(8.0, gt=0)
     """The receipt stays this long, then the kiosk returns to the attract screen."""
-    toast_seconds: float = 2.0
+    toast_seconds: float = Field(2.0, gt=0, le=30)
     """A note such as "Added: Apple ×1" shows this long."""
-    undo_seconds: float = 5.0
+    undo_seconds: float = Field(5.0, gt=0, le=60)
     """After a cart line is removed, the cart screen offers Undo this long."""
 
-    def __post_init__(self) -> None:
-        if not all(math.isfinite(v) for v in vars(self).values()):
-            raise ValueError("timings must be finite numbers of seconds")
-        if not 0 < self.inactivity_warn < self.inactivity_reset:
-            raise ValueError("need 0 < inactivity_warn < inactivity_reset")
-        if self.start_hold < 0 or self.receipt_seconds <= 0:
-            raise ValueError("start_hold must be >= 0 and receipt_seconds > 0")
-        if not 0 < self.toast_seconds <= 30:
-            raise ValueError("toast_seconds must be within (0, 30]")
-        if not 0 < self.undo_seconds <= 60:
-            raise ValueError("undo_seconds must be within (0, 60]")
+    @field_validator("inactivity_reset")
+    @classmethod
+    def _after_warn(cls, reset: float, info: ValidationInfo) -> float:
+        if "inactivity_warn" in info.data and not info.data["inactivity_warn"] < reset:
+            raise ValueError(f"must be longer than inactivity_warn ({info.data['inactivity_warn']})")
+        return reset
 
 
 @dataclass(frozen=True)

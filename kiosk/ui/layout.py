@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kiosk.shop.catalog import Catalog
 from kiosk.shop.machine import PIN_LENGTH, QTY_DIGITS, Screen, View
+from kiosk.types import DEFAULT_ACTIVE_REGION, Region
 from kiosk.ui.theme import Sizes
 
 MIN_TARGET = 0.08
@@ -179,7 +180,7 @@ DEFAULT_OPTIONS = LayoutOptions()
 
 
 def picture_rect(frame_size: tuple[int, int], size: tuple[int, int], feed_area: Rect,
-                 region: tuple[float, float, float, float] = (0.2, 0.15, 0.8, 0.75)) -> Rect:
+                 region: Region = DEFAULT_ACTIVE_REGION) -> Rect:
     """Where the (mirrored) camera picture goes, screen px; it may reach past the screen's edges.
 
     Wide screens: scaled to the screen's height; others: to its width. Along the other axis

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 import pygame
 
-from kiosk.types import HAND_CONNECTIONS, Hand
+from kiosk.types import DEFAULT_ACTIVE_REGION, HAND_CONNECTIONS, Hand, Region
 from kiosk.ui.hud import GESTURE_NAMES, STEP_SECONDS, DebugInfo, Hud, attract_frames
 from kiosk.ui.layout import (Button, Countdown, Field, Instruction, Layout, Modal, Picture, Rect, Scrollbar, Text,
                              picture_rect)
@@ -33,7 +33,7 @@ ICON_FRAMES = 48
 
 class PygameRenderer:
     def __init__(self, surface: pygame.Surface, theme: Theme = THEME,
-                 region: tuple[float, float, float, float] = (0.2, 0.15, 0.8, 0.75)):
+                 region: Region = DEFAULT_ACTIVE_REGION):
         """region: the pointer's active region (normalised): the picture is placed so it stays in view."""
         pygame.font.init()
         self.surface = surface
