@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -33,6 +33,23 @@ from kiosk.ui.theme import DEFAULT_THEME_FILE
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "hand_landmarker.task"
 DEFAULT_CATALOG = PROJECT_ROOT / "assets" / "catalog.toml"
+
+
+SCREEN_MIN, SCREEN_MAX = (320, 240), (7680, 4320)
+"""Screen sizes the kiosk accepts, px (width, height): from a small test window to 8K."""
+SCREEN_RANGE = f"{SCREEN_MIN[0]}x{SCREEN_MIN[1]} .. {SCREEN_MAX[0]}x{SCREEN_MAX[1]}"
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """"1920x1080" -> (1920, 1080), within SCREEN_MIN..SCREEN_MAX; ValueError saying what is wrong.
+    For --size flags, so they accept what [display] size accepts."""
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise ValueError(f"size {text!r} must look like 1920x1080") from None
+    if not (SCREEN_MIN[0] <= w <= SCREEN_MAX[0] and SCREEN_MIN[1] <= h <= SCREEN_MAX[1]):
+        raise ValueError(f"size {text!r} must be within {SCREEN_RANGE}")
+    return w, h
 
 
 class _Section(BaseModel):
@@ -68,8 +85,9 @@ class OrdersConfig(_Section):
 
 class DisplayConfig(_Section):
     fullscreen: bool = Field(True, description="Fullscreen at the display's size; false = a window of `size`.")
-    size: tuple[Annotated[int, Field(ge=320, le=7680)], Annotated[int, Field(ge=240, le=4320)]] = Field(
-        (1280, 720), description="Window (or headless surface) size, px: 320x240 .. 7680x4320, like --size.")
+    size: tuple[Annotated[int, Field(ge=SCREEN_MIN[0], le=SCREEN_MAX[0])],
+                Annotated[int, Field(ge=SCREEN_MIN[1], le=SCREEN_MAX[1])]] = Field(
+        (1280, 720), description=f"Window (or headless surface) size, px: {SCREEN_RANGE}, like --size.")
     max_fps: int = Field(60, ge=5, le=240, description="Upper bound on rendered frames per second.")
 
 
@@ -153,8 +171,38 @@ def _resolve_paths(config: Config, base: Path) -> Config:
     })
 
 
-TRACKER_TUNABLE = ("num_hands", "min_hand_detection_confidence", "min_hand_presence_confidence",
-                   "min_tracking_confidence")
+@dataclass(frozen=True)
+class Tunable:
+    """A [tracker] setting the operator steps with the arrow keys in the debug overlay, and saves."""
+
+    key: str
+    """Key in the config's [tracker] table."""
+    lo: float
+    hi: float
+    """The overlay's range: within the key's own, checked where TRACKER_TUNABLES is built."""
+    step: float
+    integer: bool = False
+
+
+def _tunable(key: str, step: float, lo: float | None = None, hi: float | None = None) -> Tunable:
+    """A Tunable whose range is the field's own (ge/le in TrackerConfig), or narrower where given."""
+    field = TrackerConfig.model_fields[key]
+    ge = next(m.ge for m in field.metadata if hasattr(m, "ge"))
+    le = next(m.le for m in field.metadata if hasattr(m, "le"))
+    lo, hi = ge if lo is None else lo, le if hi is None else hi
+    if not ge <= lo < hi <= le:
+        raise ValueError(f"tracker.{key}: tuning range {lo}..{hi} is outside {ge}..{le}")
+    return Tunable(key, lo, hi, step, integer=field.annotation in (int, "int"))
+
+
+TRACKER_TUNABLES = (
+    _tunable("num_hands", 1),
+    # 0 would report every blob as a hand and 1 none: the overlay stops a step short of both.
+    _tunable("min_hand_detection_confidence", 0.05, 0.05, 0.95),
+    _tunable("min_hand_presence_confidence", 0.05, 0.05, 0.95),
+    _tunable("min_tracking_confidence", 0.05, 0.05, 0.95),
+)
+TRACKER_TUNABLE = tuple(t.key for t in TRACKER_TUNABLES)
 """Tracker settings the operator can change from the debug overlay and save."""
 
 

@@ -407,3 +407,26 @@ def test_saving_keeps_the_files_own_style(tmp_path, before, after):
 ])
 def test_a_bad_value_in_any_section_names_its_key_path(tmp_path, text, where):
     assert where in error(write(tmp_path, text))
+
+
+@pytest.mark.parametrize("text, size", [("1920x1080", (1920, 1080)), ("320X240", (320, 240)),
+                                        ("7680x4320", (7680, 4320))])
+def test_parse_size_accepts_what_the_display_section_accepts(tmp_path, text, size):
+    from kiosk.config import parse_size
+
+    assert parse_size(text) == size
+    w, h = size
+    assert tuple(load_config(write(tmp_path, f"[display]\nsize = [{w}, {h}]\n")).display.size) == size
+
+
+@pytest.mark.parametrize("text, why", [("319x240", "within 320x240 .. 7680x4320"),
+                                       ("7680x4321", "within 320x240 .. 7680x4320"),
+                                       ("1920", "look like 1920x1080"), ("axb", "look like 1920x1080")])
+def test_parse_size_refuses_what_the_display_section_refuses(tmp_path, text, why):
+    from kiosk.config import parse_size
+
+    with pytest.raises(ValueError, match=why):
+        parse_size(text)
+    if text[0].isdigit() and "x" in text:
+        w, h = text.split("x")
+        assert ": display.size[" in error(write(tmp_path, f"[display]\nsize = [{w}, {h}]\n"))

@@ -60,3 +60,11 @@ def test_attract_ok_closes_the_ring_midway():
 def test_unknown_icon():
     with pytest.raises(ValueError):
         attract_frames("wave")
+
+
+def test_a_tuning_range_wider_than_the_settings_own_is_refused():
+    from kiosk.config import _tunable
+
+    assert (_tunable("num_hands", 1).lo, _tunable("num_hands", 1).hi) == (1, 4)  # TrackerConfig: 1..4 hands
+    with pytest.raises(ValueError, match="tracker.min_tracking_confidence"):
+        _tunable("min_tracking_confidence", 0.05, 0.0, 1.5)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kiosk.config import TRACKER_TUNABLES
+
 STEP_SECONDS = 2.2
 """The attract screen highlights one instruction this long, then the next."""
 
@@ -67,22 +69,8 @@ class DebugInfo:
     message: str = ""
 
 
-@dataclass(frozen=True)
-class Tunable:
-    key: str
-    """Key in the config's [tracker] table."""
-    lo: float
-    hi: float
-    step: float
-    integer: bool = False
-
-
-TUNABLES = (
-    Tunable("num_hands", 1, 4, 1, integer=True),
-    Tunable("min_hand_detection_confidence", 0.05, 0.95, 0.05),
-    Tunable("min_hand_presence_confidence", 0.05, 0.95, 0.05),
-    Tunable("min_tracking_confidence", 0.05, 0.95, 0.05),
-)
+TUNABLES = TRACKER_TUNABLES
+"""The overlay's list, in order: the config declares which tracker settings are tunable, and how."""
 
 
 @dataclass
