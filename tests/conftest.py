@@ -2,7 +2,10 @@
 need it skip cleanly when it is absent. The hand model is built by set-up (dev.py)."""
 from __future__ import annotations
 
+import functools
+import multiprocessing.process
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -27,3 +30,68 @@ def model() -> Path:
     if not path.is_file():
         pytest.fail(f"{path} is missing: run `python3 dev.py test`, which builds it")
     return path
+
+
+# -- tests organised by cost ----------------------------------------------------------------
+# pytest.ini registers `integration` and `slow`. A test that starts a process or needs the real
+# data or the hand model must say so with `integration`, or `-m "not integration"` would not be
+# the quick, self-contained run the README promises. These hooks make an unmarked one fail.
+
+INTEGRATION_FIXTURES = ("data_dir", "model")
+_running: list = [None]  # the test item whose set-up, call or teardown is running
+_spawned: set[str] = set()  # node ids of the items that started a process
+_unwrap: list = []
+
+
+def _watch(owner, name: str) -> None:
+    real = getattr(owner, name)
+
+    @functools.wraps(real)
+    def spawn(*args, **kwargs):
+        if _running[0] is not None:
+            _spawned.add(_running[0].nodeid)
+        return real(*args, **kwargs)
+
+    setattr(owner, name, spawn)
+    _unwrap.append((owner, name, real))
+
+
+def pytest_configure(config):
+    # Every way a test (or the code it calls) starts a process: subprocess.run/Popen/check_output,
+    # multiprocessing (Process, Pool, ProcessPoolExecutor), os.fork, os.system.
+    for owner, name in ((subprocess.Popen, "__init__"), (multiprocessing.process.BaseProcess, "start"),
+                        (os, "fork"), (os, "system")):
+        _watch(owner, name)
+
+
+def pytest_unconfigure(config):
+    while _unwrap:
+        owner, name, real = _unwrap.pop()
+        setattr(owner, name, real)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _running[0] = item
+    try:
+        return (yield)
+    finally:
+        _running[0] = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    used = [name for name in INTEGRATION_FIXTURES if name in item.fixturenames]
+    if used and item.get_closest_marker("integration") is None:
+        pytest.fail(f"{item.nodeid} uses the {', '.join(used)} fixture(s) but is not marked "
+                    "@pytest.mark.integration", pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if (call.when == "call" and item.nodeid in _spawned and report.outcome != "failed"
+            and item.get_closest_marker("integration") is None):
+        report.outcome = "failed"
+        report.longrepr = f"{item.nodeid} started a process but is not marked @pytest.mark.integration"
+    return report

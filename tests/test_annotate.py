@@ -217,6 +217,7 @@ def test_nothing_is_written_outside_out_dir(tmp_path):
     assert set(Path.cwd().iterdir()) == cwd_before
 
 
+@pytest.mark.integration
 def test_real_tracker_on_hand_photos(tmp_path, data_dir, model):
     ok, heart = data_dir / "hand-photos" / "ok.jpg", data_dir / "hand-photos" / "heart.jpg"
     if not (ok.is_file() and heart.is_file()):

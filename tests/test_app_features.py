@@ -408,6 +408,7 @@ def test_receipt_plays_success_once(tmp_path):
     assert [(line.item_id, line.qty) for line in order.lines] == [("apple", 1)]
 
 
+@pytest.mark.integration
 def test_config_parts_carry_the_ui_and_rebuild_a_real_tracker(tmp_path, model):
     from kiosk.bootstrap import config_parts
     from kiosk.config import Config

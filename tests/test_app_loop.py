@@ -79,6 +79,7 @@ def test_demo_cycle_buys_the_planned_items(tmp_path, gestures):
     assert all(abs(e["t"] - e["i"] / 30) < 1e-6 for e in frames)
 
 
+@pytest.mark.integration
 def test_headless_demo_from_the_command_line(tmp_path):
     shot = tmp_path / "shot.png"
     done = subprocess.run([sys.executable, "main.py", "--source", "demo", "--headless", "--max-frames", "60",
@@ -97,6 +98,7 @@ def write_video(path, n: int, fps: float = 15.0):
     writer.release()
 
 
+@pytest.mark.integration
 def test_video_file_runs_to_its_end_with_the_real_tracker(tmp_path, model):
     video = tmp_path / "empty.mp4"
     write_video(video, 24)

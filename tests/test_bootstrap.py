@@ -55,6 +55,7 @@ def test_a_missing_explicit_camera_is_an_error_not_the_demo(monkeypatch):
     assert isinstance(source, DemoSource) and demo and "no camera" in notes[0]
 
 
+@pytest.mark.integration
 def test_a_recording_builds_the_shipped_pipeline(tmp_path, data_dir, model):
     video = data_dir / "scenarios" / "point-and-click.mp4"
     if not video.is_file():

@@ -49,11 +49,13 @@ def pool() -> dict[str, list[Hand]]:
 # --------------------------------------------------------------------------- labels on random hands
 
 
+@pytest.mark.slow
 def test_ok_samples_are_labelled_ok(pool):
     labels = Counter(CLF.classify(h).label for h in pool["ok"])
     assert labels["ok"] / N >= 0.9, labels
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("label", ["point", "fist", "thumbs_up", "peace"])
 def test_other_gestures_are_never_ok(pool, label):
     gestures = [CLF.classify(h) for h in pool[label]]
@@ -62,12 +64,14 @@ def test_other_gestures_are_never_ok(pool, label):
     assert max(g.p("ok") for g in gestures) < 0.6
 
 
+@pytest.mark.slow
 def test_palm_is_never_ok(pool):
     gestures = [CLF.classify(h) for h in pool["palm"]]
     assert not [g for g in gestures if g.label == "ok"]
     assert max(g.p("ok") for g in gestures) < 0.6
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("label, min_rate", [("point", 0.8), ("palm", 0.8), ("fist", 0.8)])
 def test_other_gestures_mostly_get_their_own_label(pool, label, min_rate):
     labels = Counter(CLF.classify(h).label for h in pool[label])
@@ -81,6 +85,7 @@ def test_canonical_poses_get_their_own_label():
             assert CLF.classify(as_hand(world, handedness=handedness)).label == label
 
 
+@pytest.mark.slow
 def test_gesture_is_well_formed(pool):
     for hands in pool.values():
         for h in hands[:20]:
@@ -102,6 +107,7 @@ def test_ok_strength_is_higher_for_ok_than_for_other_poses():
     assert ok >= 0.9
 
 
+@pytest.mark.slow
 def test_ok_strength_separates_random_samples(pool):
     ok = [ok_strength(h.world) for h in pool["ok"]]
     others = [ok_strength(h.world) for label in ("point", "palm", "fist") for h in pool[label]]
@@ -214,6 +220,7 @@ def feature_vector(world: np.ndarray) -> np.ndarray:
     return np.array([F.pinch_ratio(world), *(F.extension(world, f) for f in FINGERS)])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(transforms()))
 def test_features_and_label_are_invariant(pool, name):
     transform = transforms()[name]
@@ -236,6 +243,7 @@ def test_features_and_label_are_invariant(pool, name):
     assert n_checked == 6 * 25
 
 
+@pytest.mark.slow
 @given(
     idx=st.integers(0, N - 1),
     label=st.sampled_from(["ok", "point", "palm", "fist"]),
@@ -254,6 +262,7 @@ def test_invariance_property(pool, idx, label, angle, scale, shift, mirror):
                                       CLF.classify(h).label)
 
 
+@pytest.mark.slow
 @given(a=st.floats(-math.pi, math.pi), b=st.floats(-math.pi, math.pi), c=st.floats(-math.pi, math.pi))
 @settings(max_examples=50, deadline=None)
 def test_extension_is_invariant_to_any_3d_rotation(pool, a, b, c):

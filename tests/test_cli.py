@@ -15,6 +15,8 @@ from kiosk.shop.machine import TRANSITIONS
 from kiosk.store.orders import SQLiteOrderStore
 from tests.conftest import REPO
 
+pytestmark = [pytest.mark.integration]
+
 
 def main_py(*args: str, timeout: float = 120):
     return subprocess.run([sys.executable, "main.py", *args], cwd=REPO, capture_output=True, text=True,

@@ -291,6 +291,7 @@ def test_bad_dataset_paths(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ds", "file"]
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("argv, exc, words", [
     (("--label", "Bad Label"), InputError, "--label"),
     (("--label", "ok", "--count", "0"), InputError, "--count"),
@@ -309,6 +310,7 @@ def test_one_line_errors(tmp_path, model, argv, exc, words):
 
 # -- end to end with the real tracker on real photos ----------------------------------------------
 
+@pytest.mark.integration
 def test_real_photos_end_to_end(tmp_path, model, data_dir, capsys):
     photos = data_dir / "hand-photos"
     if not photos.is_dir():

@@ -18,6 +18,8 @@ import pytest
 
 from tests.conftest import REPO
 
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
 SIZE = (1920, 1080)
 TOLERANCE_PX = 40
 PEOPLE = ("akhil", "cankaya", "carbonara")

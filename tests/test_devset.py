@@ -103,6 +103,7 @@ def test_augment_is_deterministic_and_keeps_labels_sources_and_thumb_direction(t
         assert turn <= 20.0 + 8.0  # at most max_roll, plus what 2% jitter can add
 
 
+@pytest.mark.integration
 def test_the_conversion_matches_the_kiosks_tracker_on_real_photos(data_dir, model):
     """The dev set's landmarks, converted, are what the kiosk computes from the same photo
     (mirrored before detection, detected with mirrored=True, as kiosk.gestures.dataset does):

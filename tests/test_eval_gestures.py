@@ -202,6 +202,7 @@ def real_results(data_dir, model):
     return summarise(results, tuple(clf.labels))
 
 
+@pytest.mark.integration
 def test_shipped_model_clicks_on_the_ok_photo_and_on_no_other_single_hand(real_results):
     """These 33 HaGRID photos are no part of the model's training data (docs/gestures.md)."""
     s = real_results
@@ -213,11 +214,13 @@ def test_shipped_model_clicks_on_the_ok_photo_and_on_no_other_single_hand(real_r
     assert [p.rsplit("/", 1)[-1] for p in s["false_click_photos"]] in ([], ["heart2.jpg"])
 
 
+@pytest.mark.integration
 def test_shipped_model_never_reads_the_thumbs_down_photo_as_thumbs_up(real_results):
     down = [d for d in real_results["details"] if d["true"] == "thumbs_down"]
     assert len(down) == 1 and down[0]["predicted"] == "thumbs_down"
 
 
+@pytest.mark.integration
 def test_shipped_model_accuracy_on_real_photos(real_results):
     # 0.808 (21/26) measured; the figure that counts is leave-one-source-out on the dev set.
     assert real_results["hands"] == 26  # the 26 single-hand photos, one hand each

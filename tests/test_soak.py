@@ -126,6 +126,7 @@ def run_cli(*argv, timeout=240):
                           timeout=timeout, env={**__import__("os").environ, "SDL_VIDEODRIVER": "dummy"})
 
 
+@pytest.mark.integration
 def test_a_tiny_demo_soak_from_the_command_line():
     done = run_cli("--source", "demo", "--minutes", "0.04", "--sample-every", "0.5", "--json")
     assert done.returncode == 0, done.stderr
@@ -134,6 +135,7 @@ def test_a_tiny_demo_soak_from_the_command_line():
     assert len(report["samples"]) >= 2 and report["rss_end_mib"] > 0
 
 
+@pytest.mark.integration
 def test_a_tiny_soak_of_a_recording_loops_it(tmp_path):
     video = tmp_path / "clip.mp4"
     writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"mp4v"), 15.0, (160, 120))
@@ -146,6 +148,7 @@ def test_a_tiny_soak_of_a_recording_loops_it(tmp_path):
     assert report["ok"] and report["loops"] >= 1
 
 
+@pytest.mark.integration
 def test_bad_arguments_are_one_line():
     done = run_cli("--source", "demo", "--minutes", "0")
     assert done.returncode == 2
@@ -154,6 +157,7 @@ def test_bad_arguments_are_one_line():
     assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("minutes", ["nan", "inf"])
 def test_non_finite_minutes_are_refused(minutes):
     done = run_cli("--source", "demo", "--minutes", minutes)

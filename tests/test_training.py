@@ -82,6 +82,7 @@ def test_split_of_a_tiny_class_keeps_one_for_training():
 # --------------------------------------------------------------------------- the rebuild
 
 
+@pytest.mark.integration
 def test_synthetic_set_is_deterministic_and_does_not_depend_on_workers():
     recipe = Recipe(poses_per_gesture=3, views=2, seed=5)
     one = generate(recipe, workers=1)
@@ -108,6 +109,7 @@ def test_synthetic_none_keeps_clear_of_the_click():
     assert sum(s > 0 for s in strengths) > 5  # near misses are in there: the check is not vacuous
 
 
+@pytest.mark.slow
 def test_build_is_byte_for_byte_reproducible(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("KIOSK_DATA", str(tmp_path / "no-data-here"))  # no recorded hands: synthetic only
     argv = ["build-gesture-model", "--poses", "4", "--views", "2", "--workers", "1", *TINY]
