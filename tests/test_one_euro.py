@@ -1,17 +1,16 @@
 """Tests for kiosk.interaction.one_euro: the One Euro filter (Casiez, Roussel, Vogel, CHI 2012).
 
-The golden test compares against a reference written here from the paper's Algorithm 1:
-
-    te      = t_i - t_{i-1}
-    alpha(fc) = 1 / (1 + tau / te),  tau = 1 / (2 pi fc)
-    dx_i    = (x_i - xhat_{i-1}) / te              (slope against the previous *filtered* value)
-    dxhat_i = dxhat_{i-1} + alpha(d_cutoff) (dx_i - dxhat_{i-1}),  dxhat_0 = 0
-    fc_i    = min_cutoff + beta |dxhat_i|
-    xhat_i  = xhat_{i-1} + alpha(fc_i) (x_i - xhat_{i-1}),       xhat_0 = x_0
+The expected output comes from outside this repository: the golden file the filter's
+authors publish with their reference implementation (../shared/data/one-euro/, read
+through the `data_dir` fixture; skipped when absent). The other tests are properties any
+One Euro filter has (a constant stays constant, a step is approached without overshoot,
+more beta means less lag, ...), with no expected value taken from the filter itself.
 """
 from __future__ import annotations
 
+import csv
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,32 +19,57 @@ from hypothesis import strategies as st
 
 from kiosk.interaction.one_euro import OneEuroFilter, OneEuroFilter2D
 
+REFERENCE_PARAMS = dict(min_cutoff=1.0, beta=0.1, d_cutoff=1.0)
+"""The reference file's parameters (its README): mincutoff 1.0 Hz, beta 0.1, dcutoff 1.0 Hz.
+Its fourth parameter, freq = 120 Hz, has no counterpart here: the reference re-estimates the
+rate as 1 / (t - t_prev) at every sample, which is this filter's dt = t - t_prev (both in
+seconds). Only its first step uses the nominal 120 Hz (its first timestamp is 0, which it
+treats as "no timestamp"), and dt = 0.00833333 s there is 1 / 120 s to 4e-7 relative."""
 
-def reference_one_euro(xs, ts, min_cutoff: float, beta: float, d_cutoff: float) -> list[float]:
-    """Independent transcription of the published algorithm (strictly increasing ts only)."""
+TOLERANCE = 1e-4
+"""Why 1e-4 and not 1e-9: the golden file prints timestamps to six significant digits, so
+from t = 1 s on each dt is off by up to 1e-5 s of its 8.3 ms (0.12 %), and so is each
+step's smoothing factor; with |x - x_hat| up to about 0.2 that moves the output by about
+1e-5 per step, decaying over the following steps (measured: 2.4e-5 at worst; fed exact
+i / 120 s timestamps instead, 4e-6). The file's README states agreement "to about 1e-4";
+the reference repository's own cross-port check allows 1e-3. Still tight: a min_cutoff
+1 % off misses by 3.9e-4, beta 10 % off by 3.8e-3, and the common slip of taking the
+speed from the previous raw sample instead of the previous filtered value by 0.076."""
 
-    def smoothing(cutoff: float, te: float) -> float:
-        # Written as r / (r + 1), r = 2 pi fc te: algebraically the paper's 1 / (1 + tau / te).
-        r = 2.0 * math.pi * cutoff * te
-        return r / (r + 1.0)
 
-    out: list[float] = []
-    xhat = dxhat = t_prev = None
-    for x, t in zip(xs, ts):
-        if xhat is None:
-            xhat, dxhat, t_prev = float(x), 0.0, float(t)
-            out.append(xhat)
-            continue
-        te = float(t) - t_prev
-        dx = (float(x) - xhat) / te
-        a_d = smoothing(d_cutoff, te)
-        dxhat = a_d * dx + (1.0 - a_d) * dxhat
-        fc = min_cutoff + beta * abs(dxhat)
-        a = smoothing(fc, te)
-        xhat = a * float(x) + (1.0 - a) * xhat
-        t_prev = float(t)
-        out.append(xhat)
-    return out
+def reference_rows(data_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(timestamp s, noisy, filtered) from the published golden file."""
+    path = data_dir / "one-euro" / "groundTruth.csv"
+    if not path.is_file():
+        pytest.skip(f"One Euro golden file not found at {path}")
+    with path.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    cols = [np.array([float(r[name]) for r in rows]) for name in ("timestamp", "noisy", "filtered")]
+    assert len(rows) == 1200 and np.all(np.diff(cols[0]) > 0), "not the documented golden file"
+    return cols[0], cols[1], cols[2]
+
+
+@pytest.mark.integration
+def test_reproduces_the_reference_golden_file(data_dir):
+    ts, noisy, want = reference_rows(data_dir)
+    f = OneEuroFilter(**REFERENCE_PARAMS)
+    got = np.array([f(float(x), float(t)) for x, t in zip(noisy, ts)])
+    np.testing.assert_allclose(got, want, rtol=0, atol=TOLERANCE)
+    # The comparison means something: the reference output is far from its input.
+    assert np.mean(np.abs(want - noisy)) > 100 * TOLERANCE
+
+
+@pytest.mark.integration
+def test_2d_filter_filters_each_axis_like_the_reference(data_dir):
+    ts, noisy, want = reference_rows(data_dir)
+    # y is the same signal turned over and moved: a One Euro filter commutes with both (its
+    # cutoff depends on |speed| only), so the reference gives y's expected output too, and a
+    # filter that mixed up or coupled the axes would not match it.
+    ys = 0.5 - noisy
+    f = OneEuroFilter2D(**REFERENCE_PARAMS)
+    got = np.array([f((float(x), float(y)), float(t)) for x, y, t in zip(noisy, ys, ts)])
+    np.testing.assert_allclose(got[:, 0], want, rtol=0, atol=TOLERANCE)
+    np.testing.assert_allclose(got[:, 1], 0.5 - want, rtol=0, atol=TOLERANCE)
 
 
 def recorded_signal(seed: int = 7, n: int = 400) -> tuple[np.ndarray, np.ndarray]:
@@ -59,29 +83,6 @@ def recorded_signal(seed: int = 7, n: int = 400) -> tuple[np.ndarray, np.ndarray
     xs[a:b] = xs[a] + rng.normal(0, 0.004, size=b - a)
     xs[c:] += 0.2
     return xs, ts
-
-
-@pytest.mark.parametrize(
-    "min_cutoff, beta, d_cutoff",
-    [(1.0, 0.0, 1.0), (1.0, 0.5, 1.0), (0.5, 20.0, 2.0), (3.0, 0.007, 0.3)],
-)
-def test_matches_reference_implementation(min_cutoff, beta, d_cutoff):
-    xs, ts = recorded_signal()
-    f = OneEuroFilter(min_cutoff=min_cutoff, beta=beta, d_cutoff=d_cutoff)
-    got = [f(float(x), float(t)) for x, t in zip(xs, ts)]
-    want = reference_one_euro(xs, ts, min_cutoff, beta, d_cutoff)
-    np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
-    # And the filter did something: it is not the identity on this noisy signal.
-    assert np.max(np.abs(np.array(got) - xs)) > 0.01
-
-
-def test_2d_filter_is_two_independent_reference_filters():
-    xs, ts = recorded_signal(seed=1)
-    ys, _ = recorded_signal(seed=2)
-    f = OneEuroFilter2D(min_cutoff=1.0, beta=0.5, d_cutoff=1.0)
-    got = np.array([f((float(x), float(y)), float(t)) for x, y, t in zip(xs, ys, ts)])
-    np.testing.assert_allclose(got[:, 0], reference_one_euro(xs, ts, 1.0, 0.5, 1.0), rtol=0, atol=1e-9)
-    np.testing.assert_allclose(got[:, 1], reference_one_euro(ys, ts, 1.0, 0.5, 1.0), rtol=0, atol=1e-9)
 
 
 @given(
