@@ -38,6 +38,7 @@ PINCH_OPEN = 0.35
 EXTENDED = 0.7  # extension() at or above which a finger counts as up
 CURLED = 0.3  # extension() at or below which a finger counts as down
 INDEX_STRAIGHT = 0.9  # index extension() at which a pinch no longer counts as 👌 (a real 👌: 0.3)
+INDEX_BEND_SPAN = 0.3  # ...and how much below INDEX_STRAIGHT it must be for a full 👌
 THUMB_OUT = 0.9  # thumb tip to index MCP / palm size above which the thumb sticks out
 
 
@@ -55,10 +56,15 @@ def ok_strength(world: np.ndarray, ext: np.ndarray | None = None) -> float:
     ext: F.extensions(world), when the caller has it already.
     """
     ext = F.extensions(world) if ext is None else ext
-    pinch = min(max((PINCH_OPEN - F.pinch_ratio(world)) / (PINCH_OPEN - PINCH_CLOSED), 0.0), 1.0)
-    index_bent = min(max((INDEX_STRAIGHT - float(ext[1])) / 0.3, 0.0), 1.0)
-    others = float(ext[2:].min())
-    return pinch * index_bent * min(max(others / EXTENDED, 0.0), 1.0)
+    return ok_formula(F.pinch_ratio(world), float(ext[1]), float(ext[2:].min()))
+
+
+def ok_formula(pinch: float, index: float, others: float) -> float:
+    """The 👌 strength from the pinch ratio, the index's extension and the least extended of middle,
+    ring and pinky; shared with kiosk.gestures.model.rule_ok_strength, which has them as features."""
+    closed = min(max((PINCH_OPEN - pinch) / (PINCH_OPEN - PINCH_CLOSED), 0.0), 1.0)
+    index_bent = min(max((INDEX_STRAIGHT - index) / INDEX_BEND_SPAN, 0.0), 1.0)
+    return closed * index_bent * min(max(others / EXTENDED, 0.0), 1.0)
 
 
 def pinch_gate(pinch: float) -> float:

@@ -55,10 +55,16 @@ def extension(world: np.ndarray, finger: str) -> float:
     return float(extensions(world)[FINGERS.index(finger)])
 
 
+STRAIGHT_FROM, STRAIGHT_SPAN = 0.6, 0.3
+"""extension(): straightness counts from 0.6 (curled: 0) and is full at 0.6 + 0.3 (straight: 1)."""
+REACH_FROM, REACH_SPAN = 0.9, 0.35
+"""...and reach from 0.9 (tip no farther from the wrist than the PIP) to 1.25 (pointing away)."""
+
+
 def extensions(world: np.ndarray) -> np.ndarray:
     """extension() of all five fingers at once, in FINGERS order (thumb .. pinky): one vectorised pass."""
-    s = np.clip((_straightness(world) - 0.6) / 0.3, 0.0, 1.0)
-    r = np.clip((_reach(world) - 0.9) / 0.35, 0.0, 1.0)
+    s = np.clip((_straightness(world) - STRAIGHT_FROM) / STRAIGHT_SPAN, 0.0, 1.0)
+    r = np.clip((_reach(world) - REACH_FROM) / REACH_SPAN, 0.0, 1.0)
     return np.minimum(s, r)
 
 

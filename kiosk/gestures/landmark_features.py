@@ -36,6 +36,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from kiosk.gestures.features import REACH_FROM, REACH_SPAN, STRAIGHT_FROM, STRAIGHT_SPAN
+
 FEATURE_VERSION = 2
 
 # Wrist, then the four joints of each finger: thumb (CMC, MCP, IP, TIP), index..pinky (MCP, PIP, DIP, TIP).
@@ -139,8 +141,8 @@ def _difference_matrix() -> np.ndarray:
 _DIFF = _difference_matrix()  # (43, 21): _DIFF @ p is every p[a] - p[b] of the pair table
 # Slices into the pair table.
 _THUMB, _GAPS = slice(35, 40), slice(40, 43)
-_EXT_OFFSET = np.array([0.6] * 5 + [0.9] * 5)
-_EXT_SCALE = np.array([1 / 0.3] * 5 + [1 / 0.35] * 5)
+_EXT_OFFSET = np.array([STRAIGHT_FROM] * 5 + [REACH_FROM] * 5)
+_EXT_SCALE = np.array([1 / STRAIGHT_SPAN] * 5 + [1 / REACH_SPAN] * 5)
 
 
 def shape_features(p: np.ndarray) -> np.ndarray:

@@ -244,12 +244,10 @@ _EXT = {f: FEATURE_NAMES.index(f"extension_{f}") for f in ("index", "middle", "r
 
 
 def rule_ok_strength(features: np.ndarray) -> float:
-    """classifier.ok_strength, from a landmark_features vector (same formula, same constants;
+    """classifier.ok_strength, from a landmark_features vector (the same classifier.ok_formula;
     it reuses the pinch and extensions already computed, so "both" costs nothing extra)."""
-    pinch = min(max((rule.PINCH_OPEN - features[_PINCH_XY]) / (rule.PINCH_OPEN - rule.PINCH_CLOSED), 0.0), 1.0)
-    index_bent = min(max((rule.INDEX_STRAIGHT - features[_EXT["index"]]) / 0.3, 0.0), 1.0)
     others = min(features[_EXT["middle"]], features[_EXT["ring"]], features[_EXT["pinky"]])
-    return float(pinch * index_bent * min(max(others / rule.EXTENDED, 0.0), 1.0))
+    return float(rule.ok_formula(float(features[_PINCH_XY]), float(features[_EXT["index"]]), float(others)))
 
 
 def combine_ok(p_model: float, p_rule: float, click: ClickSource, pinch: float) -> float:
