@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from kiosk.config import Config, find_config_file, load_config
+from kiosk.config import Config, find_config_file, load_config, parse_size
 from kiosk.errors import InputError, KioskError
 
 COMMANDS = ("run", "orders", "layout", "annotate", "setup-model", "transitions", "bench", "collect", "soak",
@@ -21,12 +21,9 @@ COMMANDS = ("run", "orders", "layout", "annotate", "setup-model", "transitions",
 
 def _size(text: str) -> tuple[int, int]:
     try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"size {text!r} must look like 1920x1080") from None
-    if not (320 <= w <= 7680 and 240 <= h <= 4320):
-        raise argparse.ArgumentTypeError(f"size {text!r} must be within 320x240 .. 7680x4320")
-    return w, h
+        return parse_size(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -121,6 +118,7 @@ def cmd_run(args, config: Config) -> int:
 
 
 def cmd_orders(args, config: Config) -> int:
+    from kiosk.files import open_atomic
     from kiosk.store.orders import SQLiteOrderStore, default_db_path, format_orders, write_csv
 
     path = args.db or config.orders.db or default_db_path()
@@ -134,29 +132,13 @@ def cmd_orders(args, config: Config) -> int:
     elif args.csv == "-":
         write_csv(orders, sys.stdout)
     else:
-        rows = _write_atomically(Path(args.csv), lambda f: write_csv(orders, f))
+        try:
+            with open_atomic(Path(args.csv), "w", newline="", encoding="utf-8") as f:
+                rows = write_csv(orders, f)
+        except OSError as e:
+            raise InputError(f"cannot write {args.csv}: {e.strerror or e}") from None
         print(f"wrote {rows} line(s) of {len(orders)} order(s) to {args.csv}")
     return 0
-
-
-def _write_atomically(path: Path, write):
-    """write(text_file) into a temp file beside `path`, then rename: a reader never sees half a file."""
-    import tempfile
-
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
-                                   suffix=".tmp")
-    except OSError as e:
-        raise InputError(f"cannot write {path}: {e.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
-            result = write(f)
-        os.replace(tmp, path)
-        return result
-    except OSError as e:
-        raise InputError(f"cannot write {path}: {e.strerror}") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def cmd_layout(args, config: Config) -> int:

@@ -310,13 +310,12 @@ def cmd_soak(args, config) -> int:
 
 
 def _parse_size(text: str) -> tuple[int, int]:
+    from kiosk.config import parse_size
+
     try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise InputError(f"--size {text!r} must look like 1280x720") from None
-    if not (320 <= w <= 7680 and 240 <= h <= 4320):
-        raise InputError(f"--size {text!r} must be within 320x240 .. 7680x4320")
-    return w, h
+        return parse_size(text)
+    except ValueError as e:
+        raise InputError(f"--{e}") from None
 
 
 def _app_factory(args, config, size: tuple[int, int], db: Path, closers: list):

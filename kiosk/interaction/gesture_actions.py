@@ -84,8 +84,6 @@ class HoldConfig:
         return self.confirm_hold if act is Act.CONFIRM else self.hold
 
 
-GestureConfig = HoldConfig
-"""The old name, kept for the modules that still import it (kiosk/interaction/session.py)."""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from kiosk.effects import Effects
 from kiosk.events import rounded
 from kiosk.interaction.activity import Motion
 from kiosk.interaction.dwell import Dwell, DwellConfig
-from kiosk.interaction.gesture_actions import GestureActions, GestureConfig, GestureFrame
+from kiosk.interaction.gesture_actions import GestureActions, GestureFrame, HoldConfig
 from kiosk.interaction.magnetism import magnetize
 from kiosk.interaction.pointer import Pointer, PointerConfig, PointerState
 from kiosk.shop.cart import Cart
@@ -50,7 +50,7 @@ class Session:
         self.pointer = Pointer(size, pointer)
         self.kiosk = Kiosk(catalog, timings, new_uid, page_size=catalog_rows(size, options.sizes))
         self.dwell = Dwell(DwellConfig(ui.dwell_seconds, ui.dwell_settle, rearm_px=0.04 * h)) if ui.dwell else None
-        self.holds = GestureActions(GestureConfig(hold=ui.gesture_hold, confirm_hold=ui.confirm_hold)) \
+        self.holds = GestureActions(HoldConfig(hold=ui.gesture_hold, confirm_hold=ui.confirm_hold)) \
             if ui.gestures else None
         self.motion = Motion(MOTION * h)
         self._layout: tuple[object, Layout] | None = None
