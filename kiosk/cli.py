@@ -75,11 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--seconds", type=float, default=10.0, help="how long to run the pipeline and the baseline")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
 
-    from kiosk.gestures import collect  # light: its heavy imports happen when it runs
+    from kiosk.training import collect  # light: its heavy imports happen when it runs
 
     collect.add_parser(sub)
-    from kiosk import soak
-    from kiosk.gestures import toolkit
+    from kiosk.tools import soak
+    from kiosk.training import toolkit
 
     soak.add_parser(sub)
     toolkit.add_parsers(sub)
@@ -155,7 +155,7 @@ def cmd_layout(args, config: Config) -> int:
 
 
 def cmd_annotate(args, config: Config) -> int:
-    from kiosk.annotate import annotate
+    from kiosk.tools.annotate import annotate
     from kiosk.vision.tracker import MediaPipeHandTracker
 
     if not 0.0 <= args.min_detection_confidence <= 1.0:
@@ -202,43 +202,43 @@ def cmd_transitions(args, config: Config) -> int:
 
 
 def cmd_bench(args, config: Config) -> int:
-    from kiosk.bench import cmd_bench as bench
+    from kiosk.tools.bench import cmd_bench as bench
 
     return bench(args, config)
 
 
 def cmd_soak(args, config: Config) -> int:
-    from kiosk.soak import cmd_soak as soak
+    from kiosk.tools.soak import cmd_soak as soak
 
     return soak(args, config)
 
 
 def cmd_collect(args, config: Config) -> int:
-    from kiosk.gestures.collect import cmd_collect as collect
+    from kiosk.training.collect import cmd_collect as collect
 
     return collect(args, config)
 
 
 def cmd_train(args, config: Config) -> int:
-    from kiosk.gestures.toolkit import cmd_train as train
+    from kiosk.training.toolkit import cmd_train as train
 
     return train(args, config)
 
 
 def cmd_eval_gestures(args, config: Config) -> int:
-    from kiosk.gestures.toolkit import cmd_eval_gestures as evaluate
+    from kiosk.training.toolkit import cmd_eval_gestures as evaluate
 
     return evaluate(args, config)
 
 
 def cmd_build_gesture_model(args, config: Config) -> int:
-    from kiosk.gestures.toolkit import cmd_build_gesture_model as build
+    from kiosk.training.toolkit import cmd_build_gesture_model as build
 
     return build(args, config)
 
 
 def cmd_make_scenario(args, config: Config) -> int:
-    from kiosk.gestures.toolkit import cmd_make_scenario as make
+    from kiosk.training.toolkit import cmd_make_scenario as make
 
     return make(args, config)
 

@@ -1,4 +1,4 @@
-"""Tests for kiosk.annotate: the `annotate PHOTO_OR_FOLDER... --out DIR` command's logic.
+"""Tests for kiosk.tools.annotate: the `annotate PHOTO_OR_FOLDER... --out DIR` command's logic.
 
 All but the last test use a fake detector (a Hand built from a known array), so they need
 no MediaPipe; the photos are generated here with numpy + cv2.imwrite.
@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.annotate import annotate
+from kiosk.tools.annotate import annotate
 from kiosk.types import Gesture, Hand
 
 REPO = Path(__file__).resolve().parents[1]

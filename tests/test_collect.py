@@ -16,10 +16,10 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.annotate import draw_hands
+from kiosk.tools.annotate import draw_hands
 from kiosk.config import Config
 from kiosk.errors import InputError, KioskError
-from kiosk.gestures import collect as C
+from kiosk.training import collect as C
 from kiosk.gestures.handgen import POSES, pose_world, render
 from kiosk.types import Frame, Hand
 from kiosk.vision.sources import IMAGE_SUFFIXES, mirror

@@ -1,4 +1,4 @@
-"""Recorded landmarks (kiosk.gestures.devset): reading a landmarks.jsonl into the kiosk's
+"""Recorded landmarks (kiosk.training.devset): reading a landmarks.jsonl into the kiosk's
 conventions, its hash, and landmark augmentation. The last test checks the conversion
 against the real tracker on the dev photos themselves (skipped without the data)."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from kiosk.errors import InputError
-from kiosk.gestures import devset
+from kiosk.training import devset
 from kiosk.gestures.handgen import POSES, synth_hand
 from kiosk.gestures.landmark_features import thumb_angle
 
@@ -106,7 +106,7 @@ def test_augment_is_deterministic_and_keeps_labels_sources_and_thumb_direction(t
 @pytest.mark.integration
 def test_the_conversion_matches_the_kiosks_tracker_on_real_photos(data_dir, model):
     """The dev set's landmarks, converted, are what the kiosk computes from the same photo
-    (mirrored before detection, detected with mirrored=True, as kiosk.gestures.dataset does):
+    (mirrored before detection, detected with mirrored=True, as kiosk.training.dataset does):
     closer than the unconverted landmarks, which describe the mirror image of the hand."""
     import cv2
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from kiosk.errors import InputError
-from kiosk.gestures.evaluate import (HAGRID, NO_HAND, TWO_HANDS, HandResult, format_summary, photo_labels,
+from kiosk.training.evaluate import (HAGRID, NO_HAND, TWO_HANDS, HandResult, format_summary, photo_labels,
                                      summarise, summarise_video)
 from kiosk.gestures.handgen import synth_hand
 from kiosk.types import Gesture, Hand
@@ -187,7 +187,7 @@ def test_eval_command_bad_input(tmp_path, capsys, fake_detector):
 
 @pytest.fixture(scope="module")
 def real_results(data_dir, model):
-    from kiosk.gestures.evaluate import run_photos
+    from kiosk.training.evaluate import run_photos
     from kiosk.gestures.model import load_classifier
     from kiosk.vision.tracker import MediaPipeHandTracker
 

@@ -380,15 +380,15 @@ def test_gesture_config_and_build_classifier(tmp_path):
 def test_inference_modules_import_without_heavy_libraries():
     block = "import sys\n" + "".join(f'sys.modules["{m}"] = None\n' for m in ("pygame", "cv2", "mediapipe", "torch"))
     modules = ["kiosk.gestures.model", "kiosk.gestures.landmark_features", "kiosk.gestures.stabilizer",
-               "kiosk.gestures.synthetic", "kiosk.gestures.evaluate", "kiosk.gestures.training"]
+               "kiosk.training.synthetic", "kiosk.training.evaluate", "kiosk.training.training"]
     # ...and the CLI can declare the gesture commands without loading any of them.
-    parser = ("import argparse\nfrom kiosk.gestures.toolkit import add_parsers\n"
+    parser = ("import argparse\nfrom kiosk.training.toolkit import add_parsers\n"
               "add_parsers(argparse.ArgumentParser().add_subparsers())\n")
     code = block + "".join(f"import {m}\n" for m in modules) + parser + "print('ok')\n"
     r = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     # Control: the same block does stop a module that needs torch.
-    r = subprocess.run([sys.executable, "-c", block + "from kiosk.gestures.training import fit\nfit(*[None]*6)\n"],
+    r = subprocess.run([sys.executable, "-c", block + "from kiosk.training.training import fit\nfit(*[None]*6)\n"],
                        cwd=REPO, capture_output=True, text=True, timeout=120)
     assert r.returncode != 0 and "torch" in r.stderr
 
@@ -404,7 +404,7 @@ def shipped() -> M.GestureModel:
 
 
 def test_shipped_model_is_small_and_complete(shipped):
-    from kiosk.gestures.devset import LABELS
+    from kiosk.training.devset import LABELS
 
     assert SHIPPED.stat().st_size < 200_000
     assert shipped.labels == LABELS
@@ -415,7 +415,7 @@ def test_shipped_model_is_small_and_complete(shipped):
 
 @pytest.mark.integration
 def test_shipped_model_learned_from_the_dev_photos_here(shipped, data_dir):
-    from kiosk.gestures import devset
+    from kiosk.training import devset
 
     path = data_dir / devset.DEV_SET / devset.FILE_NAME
     if not path.is_file():

@@ -1,16 +1,16 @@
-"""Leave-one-source-out (kiosk.gestures.loso): no model ever sees the source it is tested
+"""Leave-one-source-out (kiosk.training.loso): no model ever sees the source it is tested
 on, and the figures are counted as defined (expected values worked out by hand)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from kiosk.gestures import loso
-from kiosk.gestures.devset import LABELS, Recorded
+from kiosk.training import loso
+from kiosk.training.devset import LABELS, Recorded
 from kiosk.gestures.handgen import synth_hand
 from kiosk.gestures.model import GestureModel
 from kiosk.gestures.landmark_features import NUM_FEATURES
-from kiosk.gestures.synthetic import LandmarkSet
+from kiosk.training.synthetic import LandmarkSet
 
 
 def constant_model(label: str) -> GestureModel:

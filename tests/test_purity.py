@@ -83,3 +83,23 @@ def test_heavy_modules_import_when_available(module):
     pytest.importorskip("pygame")
     r = run(f"import {module}\n")
     assert r.returncode == 0, r.stderr
+
+
+def test_the_kiosk_runs_without_the_training_toolkit():
+    """The runtime (vision, gestures, session, UI, builder) never imports kiosk.training or torch."""
+    code = ("import sys\n"
+            "sys.modules['kiosk.training'] = None\n"
+            "sys.modules['torch'] = None\n"
+            "from kiosk.bootstrap import Overrides, build\n"
+            "from kiosk.config import Config\n"
+            "with build(Config(), Overrides(source='demo', headless=True, size=(640, 480))) as kiosk:\n"
+            "    kiosk.run(max_frames=40)\n"
+            "    assert kiosk.app.frames == 40\n"
+            "print('ran')\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                       env={**__import__("os").environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"})
+    assert r.returncode == 0 and "ran" in r.stdout, r.stderr[-2000:]
+    # Control: the same block does stop a module of the toolkit.
+    r = subprocess.run([sys.executable, "-c", "import sys\nsys.modules['kiosk.training'] = None\n"
+                        "import kiosk.training.toolkit\n"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0

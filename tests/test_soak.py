@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.soak import MAX_CONSECUTIVE_ERRORS, LoopingSource, SoakReport, add_parser, rss_bytes, run_soak
+from kiosk.tools.soak import MAX_CONSECUTIVE_ERRORS, LoopingSource, SoakReport, add_parser, rss_bytes, run_soak
 from kiosk.vision.faults import EmptySource, SyntheticSource
 from tests.conftest import REPO
 
@@ -122,7 +122,7 @@ def test_the_parser_plugs_into_the_cli():
 
 
 def run_cli(*argv, timeout=240):
-    return subprocess.run([sys.executable, "-m", "kiosk.soak", *argv], cwd=REPO, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "kiosk.tools.soak", *argv], cwd=REPO, capture_output=True, text=True,
                           timeout=timeout, env={**__import__("os").environ, "SDL_VIDEODRIVER": "dummy"})
 
 

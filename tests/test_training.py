@@ -18,12 +18,12 @@ import pytest
 from kiosk.config import load_config
 from kiosk.errors import KioskError
 from kiosk.gestures import model as M
-from kiosk.gestures import toolkit
-from kiosk.gestures.dataset import CACHE_NAME
+from kiosk.training import toolkit
+from kiosk.training.dataset import CACHE_NAME
 from kiosk.gestures.handgen import POSES, HandPose, pose_world, random_shape, synth_hand
-from kiosk.gestures import devset
-from kiosk.gestures.synthetic import LABELS, Recipe, generate, sample
-from kiosk.gestures.training import conflicting_none, split_indices
+from kiosk.training import devset
+from kiosk.training.synthetic import LABELS, Recipe, generate, sample
+from kiosk.training.training import conflicting_none, split_indices
 from kiosk.types import Hand
 
 TINY = ["--epochs", "3", "--layer-widths", "8", "--batch-size", "16"]

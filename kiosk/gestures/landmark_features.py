@@ -27,7 +27,7 @@ Then the vector (`FEATURE_NAMES` says what each entry is):
 
 Depth (z) is the world landmarks' least reliable axis, so every distance that decides a
 gesture is also given in the image plane, and training randomly stretches z (see
-kiosk.gestures.synthetic) so the model cannot lean on depth alone.
+kiosk.training.synthetic) so the model cannot lean on depth alone.
 
 FEATURE_VERSION changes whenever the vector changes; model files record it and a model
 built for another version is refused.

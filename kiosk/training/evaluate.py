@@ -7,7 +7,7 @@ hagrid` first translates HaGRID's gesture names (`HAGRID`): see docs/gestures.md
 why each name maps where it does.
 
 Photos are mirrored before detection, as the kiosk's camera frames are (see
-kiosk.gestures.dataset), and every hand found in a photo gets the photo's label. A photo
+kiosk.training.dataset), and every hand found in a photo gets the photo's label. A photo
 of a two-hand HaGRID sign (heart, holy, timeout, ...) has no single-hand label: its
 hands count only as "not 👌" for the false-click rate, and stay out of the confusion
 matrix and the accuracy. A labelled photo where no hand is found counts as one hand
@@ -355,7 +355,7 @@ def synthetic_click_report(model, seed: int = 2024) -> dict:
     from kiosk.gestures.handgen import POSES, interpolate, pose_world, random_shape, render, synth_hand
     from kiosk.gestures.landmark_features import FEATURE_NAMES, hand_features
     from kiosk.gestures.model import CLICK_SOURCES, combine_ok, rule_ok_strength
-    from kiosk.gestures.synthetic import GESTURES, Recipe, sample
+    from kiosk.training.synthetic import GESTURES, Recipe, sample
     from kiosk.interaction.pointer import Pointer
 
     ok_index = model.labels.index("ok")

@@ -206,13 +206,15 @@ def measure_startup(path: Path) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.monotonic()
         subprocess.run([sys.executable, "main.py", "--source", str(path), "--headless", "--max-frames", "1",
-                        "--db", str(Path(tmp) / "orders.db")], cwd=Path(__file__).resolve().parent.parent,
+                        "--db", str(Path(tmp) / "orders.db")], cwd=Path(__file__).resolve().parents[2],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         return round(time.monotonic() - t0, 2)
 
 
 def default_recording() -> Path | None:
-    data = Path(os.environ.get("KIOSK_DATA", Path(__file__).resolve().parent.parent.parent / "shared" / "data"))
+    from kiosk.training.devset import data_root
+
+    data = data_root()
     video = data / "scenarios" / "point-and-click.mp4"
     return video if video.is_file() else None
 

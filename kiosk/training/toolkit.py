@@ -29,7 +29,7 @@ AUGMENT_COPIES = 3
 
 
 def _mixed_synthetic():
-    from kiosk.gestures.synthetic import Recipe
+    from kiosk.training.synthetic import Recipe
 
     return Recipe(poses_per_gesture=200, views=2)
 
@@ -61,7 +61,7 @@ def _ratios(text: str) -> tuple[float, float, float]:
 
 
 def _add_hparams(p: argparse.ArgumentParser) -> None:
-    from kiosk.gestures.training import HParams
+    from kiosk.training.training import HParams
 
     d = HParams()
     g = p.add_argument_group("training (MediaPipe Model Maker's names)")
@@ -86,7 +86,7 @@ def _add_hparams(p: argparse.ArgumentParser) -> None:
 
 def add_parsers(sub) -> None:
     """Add `train`, `eval-gestures` and `build-gesture-model` to an argparse subparsers object."""
-    from kiosk.gestures.synthetic import Recipe
+    from kiosk.training.synthetic import Recipe
 
     tr = sub.add_parser("train", help="train a gesture model from labelled photos (one folder per label)")
     tr.add_argument("dataset", type=Path, metavar="DATASET_DIR",
@@ -162,7 +162,7 @@ def add_parsers(sub) -> None:
 
 
 def _variants(text: str) -> tuple[str, ...]:
-    from kiosk.gestures.loso import VARIANTS
+    from kiosk.training.loso import VARIANTS
 
     names = tuple(v.strip() for v in text.split(",") if v.strip())
     bad = [v for v in names if v not in VARIANTS]
@@ -172,13 +172,13 @@ def _variants(text: str) -> tuple[str, ...]:
 
 
 def _maps() -> dict:
-    from kiosk.gestures.evaluate import MAPS
+    from kiosk.training.evaluate import MAPS
 
     return MAPS
 
 
 def _hparams(args):
-    from kiosk.gestures.training import HParams
+    from kiosk.training.training import HParams
 
     return HParams(learning_rate=args.learning_rate, batch_size=args.batch_size, epochs=args.epochs,
                    lr_decay=args.lr_decay, dropout_rate=args.dropout_rate, layer_widths=tuple(args.layer_widths),
@@ -201,7 +201,7 @@ def _check_confidence(value: float) -> None:
 def _generate(recipe, labels, workers: int):
     from tqdm import tqdm
 
-    from kiosk.gestures.synthetic import generate
+    from kiosk.training.synthetic import generate
 
     total = sum(recipe.count(label) for label in labels)
     with tqdm(total=total, desc="synthetic hands", unit="pose", file=sys.stderr, leave=False) as bar:
@@ -222,7 +222,7 @@ def _print_result(out, files: dict, extra: str = "") -> None:
 
 def _synthetic_set(recipe, workers: int):
     """The synthetic hands of `recipe`, 👍 relabelled by where the thumb points (synthetic.orient_thumbs)."""
-    from kiosk.gestures.synthetic import LABELS, orient_thumbs
+    from kiosk.training.synthetic import LABELS, orient_thumbs
 
     return orient_thumbs(_generate(recipe, LABELS, workers))
 
@@ -231,7 +231,7 @@ def _recorded(path: Path | None, exclude: list[str] | None = None):
     """Recorded landmarks from --data (or $KIOSK_DATA's dev set), minus excluded sources; None when there are none."""
     import numpy as np
 
-    from kiosk.gestures import devset
+    from kiosk.training import devset
 
     path = path if path is not None else devset.default_path()
     if path is None:
@@ -247,8 +247,8 @@ def _recorded(path: Path | None, exclude: list[str] | None = None):
 
 def recipe_meta(recorded, synthetic_recipe, copies: int, synthetic_hands: int) -> dict:
     """What a model file records about its data: enough to rebuild it and to know what it saw."""
-    from kiosk.gestures.devset import LABEL_MAP
-    from kiosk.gestures.synthetic import LABELS as SYNTHETIC_LABELS
+    from kiosk.training.devset import LABEL_MAP
+    from kiosk.training.synthetic import LABELS as SYNTHETIC_LABELS
 
     real = None
     if recorded is not None:
@@ -266,8 +266,8 @@ def recipe_meta(recorded, synthetic_recipe, copies: int, synthetic_hands: int) -
 
 
 def cmd_build_gesture_model(args, config) -> int:
-    from kiosk.gestures.synthetic import Recipe
-    from kiosk.gestures.training import export, train_gestures
+    from kiosk.training.synthetic import Recipe
+    from kiosk.training.training import export, train_gestures
 
     if (args.poses is not None and args.poses < 0) or args.views < 1 or args.copies < 0:
         raise InputError("--poses and --copies must be >= 0, --views >= 1")
@@ -302,7 +302,7 @@ def cmd_build_gesture_model(args, config) -> int:
 
 def _base_recordings(base, where: Path):
     """The recorded landmarks a --base model learned from, when they are here (same hash), else None with a note."""
-    from kiosk.gestures import devset
+    from kiosk.training import devset
 
     wanted = ((base.meta.get("data") or {}).get("recorded") or {}).get("sha256")
     if not wanted:
@@ -319,11 +319,11 @@ def _base_recordings(base, where: Path):
 def cmd_train(args, config) -> int:
     import numpy as np
 
-    from kiosk.gestures.dataset import CACHE_NAME, detector_settings, extract, scan_dataset
+    from kiosk.training.dataset import CACHE_NAME, detector_settings, extract, scan_dataset
     from kiosk.gestures.landmark_features import batch_features
     from kiosk.gestures.model import load_model
-    from kiosk.gestures.synthetic import LandmarkSet, Recipe
-    from kiosk.gestures.training import check_ratios, conflicting_none, export, train
+    from kiosk.training.synthetic import LandmarkSet, Recipe
+    from kiosk.training.training import check_ratios, conflicting_none, export, train
 
     _check_confidence(args.min_detection_confidence)
     hp = _hparams(args)
@@ -370,7 +370,7 @@ def cmd_train(args, config) -> int:
         synth = _synthetic_set(recipe, _workers(args.workers)) if recipe is not None else None
         recorded = _base_recordings(base, args.base)
         if recorded is not None:  # the hands the base model learned from, augmented as it was
-            from kiosk.gestures.devset import augment
+            from kiosk.training.devset import augment
 
             copies = int(base.meta["data"]["recorded"].get("augment_copies", AUGMENT_COPIES))
             synth = LandmarkSet.concat([augment(recorded.data, copies, hp.seed), *([synth] if synth is not None else [])])
@@ -437,13 +437,13 @@ def _classifier(args, config):
 
 
 def cmd_eval_gestures(args, config) -> int:
-    from kiosk.gestures.evaluate import MAPS, format_summary, photo_labels, run_photos, summarise
+    from kiosk.training.evaluate import MAPS, format_summary, photo_labels, run_photos, summarise
 
     _check_confidence(args.min_detection_confidence)
     if not 1 <= args.max_hands <= 4:
         raise InputError("--max-hands must be 1..4")
     if args.synthetic:
-        from kiosk.gestures.evaluate import format_synthetic, synthetic_click_report
+        from kiosk.training.evaluate import format_synthetic, synthetic_click_report
         from kiosk.gestures.model import load_model
 
         cfg = _gesture_config(config)
@@ -477,7 +477,7 @@ def cmd_eval_gestures(args, config) -> int:
 
 
 def _eval_video(args, config, classifier, cfg, description) -> int:
-    from kiosk.gestures.evaluate import format_video, summarise_video
+    from kiosk.training.evaluate import format_video, summarise_video
     from kiosk.gestures.stabilizer import Stabilizer
     from kiosk.interaction.active_hand import ActiveHandSelector
     from kiosk.interaction.pointer import Pointer
@@ -538,10 +538,10 @@ def _eval_video(args, config, classifier, cfg, description) -> int:
 
 
 def _eval_loso(args, config) -> int:
-    from kiosk.gestures import loso
-    from kiosk.gestures.training import plot_confusion, train_gestures
+    from kiosk.training import loso
+    from kiosk.training.training import plot_confusion, train_gestures
 
-    from kiosk.gestures.training import HParams
+    from kiosk.training.training import HParams
 
     recorded = _recorded(args.data)
     if recorded is None:
@@ -590,8 +590,8 @@ def _eval_loso(args, config) -> int:
 
 
 def cmd_make_scenario(args, config) -> int:
-    from kiosk.gestures import devset
-    from kiosk.gestures.scenario import compose
+    from kiosk.training import devset
+    from kiosk.training.scenario import compose
 
     if not 2 <= args.ok_frames <= 300:
         raise InputError("--ok-frames must be 2..300")

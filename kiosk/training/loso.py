@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kiosk.gestures.devset import LABELS, Recorded
+from kiosk.training.devset import LABELS, Recorded
 from kiosk.gestures.model import CLICK_SOURCES, ModelClassifier
 from kiosk.types import Hand
 

@@ -44,7 +44,7 @@ class Shot:
 
 
 def _shots(folder: Path, source: str) -> dict[str, list[Shot]]:
-    from kiosk.gestures.devset import FILE_NAME, LABEL_MAP
+    from kiosk.training.devset import FILE_NAME, LABEL_MAP
 
     path = folder / FILE_NAME
     if not path.is_file():

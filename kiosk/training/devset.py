@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.errors import InputError
-from kiosk.gestures.synthetic import LandmarkSet
+from kiosk.training.synthetic import LandmarkSet
 
 LABELS = ("none", "ok", "thumbs_up", "thumbs_down", "fist", "palm", "point", "peace")
 """The kiosk's gesture classes, in the order of the shipped model's outputs."""

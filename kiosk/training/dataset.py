@@ -31,7 +31,7 @@ import numpy as np
 
 from kiosk.errors import InputError
 from kiosk.files import write_atomic
-from kiosk.gestures.synthetic import LandmarkSet
+from kiosk.training.synthetic import LandmarkSet
 from kiosk.types import Hand
 from kiosk.vision.sources import IMAGE_SUFFIXES
 

@@ -408,8 +408,8 @@ def train_gestures(real, synthetic, hp: HParams, copies: int, meta: dict, labels
     LandmarkSet, augmented `copies` times, see devset.augment) plus synthetic hands (a
     LandmarkSet, or None), all of them trained on (no split: the epochs are fixed, and
     leave-one-source-out is the measurement)."""
-    from kiosk.gestures.devset import LABELS, augment
-    from kiosk.gestures.synthetic import LandmarkSet
+    from kiosk.training.devset import LABELS, augment
+    from kiosk.training.synthetic import LandmarkSet
 
     parts = []
     if real is not None and len(real):

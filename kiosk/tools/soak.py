@@ -3,8 +3,8 @@ memory over time and every failure. A program that prints figures, not a CI test
 
     python main.py soak --source demo --minutes 30            # table, then a summary line
     python main.py soak --source clip.mp4 --minutes 30 --json # one JSON object
-    python -m kiosk.soak ...                                  # the same, before cli.py knows `soak`
-    python -m kiosk.soak restart-time [--kills 5]             # kill -9 / restart / first frame, timed
+    python -m kiosk.tools.soak ...                                  # the same, before cli.py knows `soak`
+    python -m kiosk.tools.soak restart-time [--kills 5]             # kill -9 / restart / first frame, timed
 
 The app is built as `cmd_run` builds it (catalog, tracker, classifier, pointer, state
 machine, renderer on a headless surface), except that orders go to a SQLite file in a
@@ -376,7 +376,7 @@ def measure_restart(kiosk_args: list[str], kills: int = 5, restart_sec: float = 
     start it again: -> seconds from each kill to the new process's first frame event."""
     import signal
 
-    main_py = Path(__file__).resolve().parent.parent / "main.py"
+    main_py = Path(__file__).resolve().parents[2] / "main.py"
     times = []
     with tempfile.TemporaryDirectory(prefix="kiosk-restart-") as tmp:
         def start(n: int) -> tuple[subprocess.Popen, Path]:
@@ -422,11 +422,11 @@ def cmd_restart_time(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m kiosk.soak [soak options]` or `python -m kiosk.soak restart-time [options]`."""
+    """`python -m kiosk.tools.soak [soak options]` or `python -m kiosk.tools.soak restart-time [options]`."""
     from kiosk.config import find_config_file, load_config
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = argparse.ArgumentParser(prog="python -m kiosk.soak")
+    parser = argparse.ArgumentParser(prog="python -m kiosk.tools.soak")
     parser.add_argument("--config", type=Path)
     sub = parser.add_subparsers(dest="command")
     add_parser(sub)
