@@ -342,3 +342,30 @@ def test_undo_button_and_its_countdown_are_drawn_exactly_while_offered():
     plain, lay2, _ = draw("cart", view=gone, hud=Hud(until, None))
     assert "undo" not in [b.id for b in lay2.buttons] and lay2.countdowns == ()
     assert not any(rgb(plain, x, r.y + r.h // 3) == C.primary for x in range(r.x, r.x + r.w, 4))
+
+
+def test_a_redraw_reuses_the_composed_frame_but_follows_a_new_hand_and_the_cursor():
+    """The feed, hands and panel are composed once per frame; a redraw only adds the cursor. A new
+    frame's hands show even when the source reuses its picture (the demo does)."""
+    from kiosk.gestures.handgen import synth_hand
+    from kiosk.types import Hand
+
+    pygame.font.init()
+    surface = pygame.Surface(SIZE)
+    lay = layout(VIEWS["cart"], CATALOG, SIZE)
+    renderer = PygameRenderer(surface, THEME)
+    image = feed()
+    s = synth_hand("palm", np.random.default_rng(3), anchor=(0.3, 0.5), hand_height=0.3)
+    hand = Hand(s.landmarks, s.world, s.handedness, 0.9)
+    fa = lay.feed_area
+    cursor_at = (fa.x + fa.w * 0.7, fa.y + fa.h * 0.3)
+    renderer.draw(image, [], None, lay, Hud(0.0, None, False))
+    wx, wy = renderer.feed_to_screen(float(hand.landmarks[9, 0]), float(hand.landmarks[9, 1]))  # middle knuckle
+    assert fa.x <= wx < fa.x + fa.w and fa.y <= wy < fa.y + fa.h
+    assert rgb(surface, wx, wy) == FEED_RGB  # no hand yet
+    renderer.draw(image, [hand], 0, lay, Hud(0.1, None, False))  # same picture, a new frame's hand
+    assert rgb(surface, wx, wy) == C.hand
+    renderer.draw(image, [hand], 0, lay, Hud(0.2, cursor_at, False))  # a redraw: the cursor appears
+    assert rgb(surface, wx, wy) == C.hand and rgb(surface, *cursor_at) != FEED_RGB
+    renderer.draw(image, [hand], 0, lay, Hud(0.3, None, False))  # and goes, leaving the feed as it was
+    assert rgb(surface, *cursor_at) == FEED_RGB

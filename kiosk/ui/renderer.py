@@ -51,17 +51,66 @@ class PygameRenderer:
         self._icons: dict[tuple[str, int], tuple[np.ndarray, pygame.Surface]] = {}
         self._toast: tuple[object, float] | None = None  # the toast Text shown, and since when
         self._confetti: np.ndarray | None = None
+        self._base: pygame.Surface | None = None  # the composed frame, see draw()
+        self._base_image: np.ndarray | None = None
+        self._base_hands: Sequence[Hand] | None = None
+        self._base_key: tuple | None = None
 
     def set_surface(self, surface: pygame.Surface) -> None:
         """Draw on another surface from now on (the display after leaving or entering fullscreen)."""
         self.surface = surface
         self._feed_image = self._feed = None
         self._pic_key = None
+        self._base = self._base_image = self._base_hands = self._base_key = None
 
     # -- public -------------------------------------------------------------------------
     def draw(self, image: np.ndarray | None, hands: Sequence[Hand], active: int | None, layout: Layout, hud: Hud,
              notes: Sequence[str] = (), hint: str | None = None, debug: DebugInfo | None = None) -> None:
-        """image: mirrored BGR frame (or None). notes: small lines top-left. hint: a big line in the free area."""
+        """image: mirrored BGR frame (or None). notes: small lines top-left. hint: a big line in the free area.
+
+        The UI loop redraws up to 60 times a second, the camera delivers 30: what only changes
+        with a new frame or a new layout (the feed, the hands, the translucent panel, buttons,
+        texts) is composed once into a screen-sized surface, and a redraw copies it and draws
+        the cursor and the toast over it. Screens with animations under their texts (the
+        receipt's confetti, the attract icons, countdowns, a modal) are drawn whole each time.
+        """
+        hovered = layout.hit(hud.cursor)
+        toast = next((t for t in layout.texts if t.style == "toast"), None)
+        animated = (layout.badge is not None or layout.instructions or layout.countdowns
+                    or layout.modal is not None)
+        if animated:
+            self._compose(image, hands, active, layout, hud, hovered, notes, hint)
+        else:
+            key = (layout, hovered.id if hovered is not None else None, hud.pressed, hud.grabbing, tuple(notes), hint,
+                   self.surface.get_size())
+            # A new frame brings a new hands list (the demo reuses its picture, never its hands).
+            if image is not self._base_image or hands is not self._base_hands or key != self._base_key:
+                shown, self.surface = self.surface, self._base_surface()
+                try:
+                    self._compose(image, hands, active, layout, hud, hovered, notes, hint)
+                finally:
+                    self.surface = shown
+                self._base_image, self._base_hands, self._base_key = image, hands, key
+            self.surface.blit(self._base, (0, 0))
+        self._draw_toast(toast, hud.now)
+        if layout.modal is not None:
+            self._draw_modal(layout.modal)
+        if debug is not None:
+            from kiosk.ui.overlay import draw_debug
+
+            draw_debug(self, debug, hands, active)
+        if hud.cursor is not None:
+            self._draw_cursor(hud)
+
+    def _base_surface(self) -> pygame.Surface:
+        size = self.surface.get_size()
+        if self._base is None or self._base.get_size() != size:
+            base = pygame.Surface(size)
+            self._base = base.convert() if pygame.display.get_surface() is not None else base
+        return self._base
+
+    def _compose(self, image, hands, active, layout: Layout, hud: Hud, hovered, notes, hint) -> None:
+        """Everything under the toast, the modal, the debug overlay and the cursor, in drawing order."""
         self._draw_feed(image, layout)
         self._draw_panel(layout.panel)
         if layout.badge is not None:  # under the texts, so the receipt stays readable while it falls
@@ -71,7 +120,6 @@ class PygameRenderer:
         if image is not None:  # over the panel, under the buttons: visible, never hiding a label
             for k, hand in enumerate(hands):
                 self._draw_hand(hand, k == active)
-        hovered = layout.hit(hud.cursor)
         for button in layout.buttons:
             self._draw_button(button, hovered is button, hud.pressed)
         for countdown in layout.countdowns:
@@ -80,11 +128,8 @@ class PygameRenderer:
             self._draw_field(field)
         for bar in layout.scrollbars:
             self._draw_scrollbar(bar, hud.grabbing)
-        toast = None
         for text in layout.texts:
-            if text.style == "toast":
-                toast = text
-            else:
+            if text.style != "toast":
                 self._draw_text(text)
         for picture in layout.pictures:
             self._draw_picture(picture)
@@ -99,15 +144,6 @@ class PygameRenderer:
             self._blit_text(hint, self._fitting_size(hint, round(0.05 * h), fa.w - round(0.04 * h)),
                             self.theme.colors.on_dark, (fa.x + fa.w // 2, fa.y + round(0.9 * fa.h)), "center",
                             shadow=True)
-        self._draw_toast(toast, hud.now)
-        if layout.modal is not None:
-            self._draw_modal(layout.modal)
-        if debug is not None:
-            from kiosk.ui.overlay import draw_debug
-
-            draw_debug(self, debug, hands, active)
-        if hud.cursor is not None:
-            self._draw_cursor(hud)
 
     def feed_to_screen(self, x: float, y: float) -> tuple[int, int]:
         """Normalised point of the (mirrored) picture -> screen px, as it is placed now."""
