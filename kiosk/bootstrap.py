@@ -75,6 +75,11 @@ class Built:
 
         return loop.run(self.app, max_frames=max_frames, fullscreen=self.fullscreen, screenshot=screenshot)
 
+    @property
+    def camera_appeared(self) -> bool:
+        """The demo stood in for a missing camera, and the camera is here now: build again."""
+        return bool(getattr(self.source, "camera_appeared", False))
+
     def close(self) -> None:
         # The debug overlay may have replaced (and closed) the tracker: close the one in use.
         while self._closers:
@@ -264,8 +269,53 @@ def open_source(spec: str | None, config: Config):
     except KioskError:
         if spec is not None or config.camera.fallback != "demo":
             raise
-        print(f"no camera at index {index}: running the built-in demo", file=sys.stderr)
-        return DemoSource(), ("demo mode: no camera", "orders are not saved"), True, "demo (no camera)"
+        print(f"no camera at index {index}: running the built-in demo until one appears", file=sys.stderr)
+        waiting = DemoUntilCamera(DemoSource(), lambda: _camera_present(index, config), time.monotonic)
+        return waiting, ("demo mode: no camera", "orders are not saved"), True, "demo (no camera yet)"
+
+
+CAMERA_POLL_SECONDS = 5.0
+"""How often the demo standing in for a missing camera looks for one."""
+
+
+class DemoUntilCamera:
+    """The demo, shown while there is no camera; every `every` s (its clock) it looks for one,
+    and once one answers, the demo ends (read() -> None, `camera_appeared` True) so the
+    builder's caller builds the kiosk again, live (see kiosk/cli.py cmd_run)."""
+
+    live = False
+
+    def __init__(self, demo, camera_present: Callable[[], bool], clock: Callable[[], float],
+                 every: float | None = None):
+        every = CAMERA_POLL_SECONDS if every is None else every
+        self.demo, self._present, self._clock, self.every = demo, camera_present, clock, every
+        self.fps, self.name = demo.fps, demo.name
+        self._next = clock() + every
+        self.camera_appeared = False
+
+    def read(self):
+        if self.camera_appeared:
+            return None
+        now = self._clock()
+        if now >= self._next:
+            self._next = now + self.every
+            if self._present():
+                print("a camera appeared: switching from the demo to the camera", file=sys.stderr)
+                self.camera_appeared = True
+                return None
+        return self.demo.read()
+
+    def close(self) -> None:
+        self.demo.close()
+
+
+def _camera_present(index: int, config: Config) -> bool:
+    """Whether camera `index` opens now (it is closed again at once)."""
+    try:
+        open_camera(index, config).close()
+    except KioskError:
+        return False
+    return True
 
 
 def open_camera(index: int, config: Config):

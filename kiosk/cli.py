@@ -113,8 +113,12 @@ def cmd_run(args, config: Config) -> int:
                           model=args.model, gesture_model=args.gesture_model, gesture_task=args.gesture_task,
                           catalog=args.catalog, db=args.db, events=args.events,
                           config_path=find_config_file(args.config))
-    with build(config, overrides) as kiosk:
-        return kiosk.run(max_frames=args.max_frames, screenshot=str(args.screenshot) if args.screenshot else None)
+    while True:
+        with build(config, overrides) as kiosk:
+            code = kiosk.run(max_frames=args.max_frames, screenshot=str(args.screenshot) if args.screenshot else None)
+            if not kiosk.camera_appeared:
+                return code
+        # The demo stood in for a camera that has now appeared: the same kiosk, built again, live.
 
 
 def cmd_orders(args, config: Config) -> int:

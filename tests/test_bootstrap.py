@@ -25,7 +25,9 @@ class FakeCamera:
 
     def read(self):
         self.i += 1
-        return Frame(np.zeros((48, 64, 3), np.uint8), self.i / 30, self.i)
+        image = np.zeros((48, 64, 3), np.uint8)
+        image[0, :3] = (self.i % 256, self.i // 256 % 256, 7)  # a new picture each time: a live camera
+        return Frame(image, self.i / 30, self.i)
 
     def close(self):
         pass
@@ -52,7 +54,7 @@ def test_a_missing_explicit_camera_is_an_error_not_the_demo(monkeypatch):
     with pytest.raises(KioskError, match="index 5"):
         bootstrap.open_source("5", Config())
     source, notes, demo, kind = bootstrap.open_source(None, Config())  # the configured camera may fall back
-    assert isinstance(source, DemoSource) and demo and "no camera" in notes[0]
+    assert isinstance(source, bootstrap.DemoUntilCamera) and demo and "no camera" in notes[0]
 
 
 @pytest.mark.integration
@@ -121,3 +123,40 @@ def test_a_live_source_that_ends_is_an_error_exit(tmp_path):
                   catalog=load_catalog(REPO / "assets" / "catalog.toml"), store=MemoryOrderStore(), size=(320, 240))
     with pytest.raises(KioskError, match="stopped sending frames"):
         run(App(parts, surface))
+
+
+def test_the_demo_standing_in_for_a_camera_ends_when_one_appears():
+    now, answers = [0.0], iter([False, False, True])
+    waiting = bootstrap.DemoUntilCamera(DemoSource(), lambda: next(answers), lambda: now[0], every=5.0)
+    frames = []
+    for t in (1.0, 4.9, 5.0, 7.0, 10.5, 15.6):
+        now[0] = t
+        frames.append(waiting.read())
+    # looked at 5.0 (no), 10.5 (no), 15.6 (yes): demo frames until then, then the end
+    assert [f is not None for f in frames] == [True] * 5 + [False]
+    assert waiting.camera_appeared and waiting.read() is None
+
+
+@pytest.mark.integration
+def test_a_camera_that_appears_after_start_takes_over_from_the_demo(monkeypatch, tmp_path, model, capsys):
+    import kiosk.vision.sources as sources
+    from kiosk import cli
+
+    opened = []
+
+    def late_camera(index, width=640, height=480):
+        opened.append(index)
+        if len(opened) == 1:  # not there at start ...
+            raise KioskError(f"no camera at index {index}")
+        return FakeCamera(index)  # ... there at the first look
+
+    monkeypatch.setattr(sources, "OpenCVCamera", late_camera)
+    monkeypatch.setattr(bootstrap, "CAMERA_POLL_SECONDS", 0.0)
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[tracker]\nmodel = "{model}"\n')
+    code = cli.main(["--config", str(config), "--headless", "--size", "640x480", "--max-frames", "15",
+                     "--db", str(tmp_path / "orders.db")])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "running the built-in demo" in err and "a camera appeared" in err
+    assert len(opened) >= 3  # at start (missing), the look that found it, the live kiosk's own
