@@ -214,7 +214,8 @@ def demo_tracker(catalog, size: tuple[int, int], config: Config, theme):
     """The demo's synthetic hand, its script aimed at the buttons this kiosk will show at `size` (px)."""
     from kiosk.interaction.pointer import Pointer
     from kiosk.ui.layout import LayoutOptions
-    from kiosk.vision.demo import DemoHandTracker, build_script
+    from kiosk.demo_script import build_script
+    from kiosk.vision.demo import DemoHandTracker
 
     ui = config.ui
     options = LayoutOptions(theme.sizes, ui.keypad_for_quantity, ui.gestures)

@@ -18,7 +18,8 @@ from kiosk.interaction.pointer import Pointer, PointerConfig
 from kiosk.shop.catalog import load_catalog
 from kiosk.shop.machine import KioskTimings
 from kiosk.store.orders import MemoryOrderStore
-from kiosk.vision.demo import THUMBS_UP, DemoHandTracker, DemoSource, build_script, demo_plan
+from kiosk.demo_script import THUMBS_UP, build_script, demo_plan
+from kiosk.vision.demo import DemoHandTracker, DemoSource
 from tests.conftest import REPO
 
 SIZE = (1280, 720)

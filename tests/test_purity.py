@@ -36,6 +36,7 @@ PURE = [
     "kiosk.store.orders",
     "kiosk.events",
     "kiosk.vision.demo",
+    "kiosk.demo_script",
     "kiosk.vision.stage",
     "kiosk.interaction.session",
     "kiosk.effects",
@@ -103,3 +104,11 @@ def test_the_kiosk_runs_without_the_training_toolkit():
     r = subprocess.run([sys.executable, "-c", "import sys\nsys.modules['kiosk.training'] = None\n"
                         "import kiosk.training.toolkit\n"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode != 0
+
+
+def test_the_demo_adapter_knows_nothing_of_screens():
+    """The demo's hand is an adapter like the camera: its script comes from the builder."""
+    code = ("import sys\nsys.modules['kiosk.ui'] = None\nsys.modules['kiosk.shop'] = None\n"
+            "import kiosk.vision.demo\nprint('ok')\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "ok" in r.stdout, r.stderr

@@ -8,9 +8,9 @@ repeat. Everything after the tracker is the real kiosk: the rule classifier sees
 hand close into a 👌 or turn into a 👍, the pointer clicks, the gestures act, the state
 machine stores the order.
 
-The script is planned before the loop starts by running the pure state machine and
-layout with the same intents and layout options, so each click aims at the centre of
-the very button the real kiosk will show (the app re-plans it with its own options).
+The script (keyframes, `Key`) is planned by kiosk/demo_script.py, which runs the pure
+state machine and layout ahead so each click aims at the button the kiosk will show; the
+builder hands it to the tracker. This adapter knows nothing of screens or buttons.
 Pure except for numpy.
 """
 from __future__ import annotations
@@ -21,33 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from kiosk.gestures.handgen import POSES, interpolate, pose_world, render
-from kiosk.interaction.pointer import Pointer
-from kiosk.shop.catalog import Catalog
-from kiosk.shop.machine import Act, Intent, Kiosk, KioskTimings, intent_for_target
 from kiosk.types import Frame, Hand
-from kiosk.ui.layout import DEFAULT_OPTIONS, LayoutOptions, catalog_rows, layout
 
 FRAME_SIZE = (640, 480)
 FPS = 30.0
-MOVE, SETTLE, CLOSE, HOLD, OPEN, AFTER = 0.9, 0.5, 0.2, 0.15, 0.2, 0.35
-"""Seconds of each phase of one click: move to the target, rest, close the 👌, hold, open, rest."""
-KEY_MOVE, KEY_SETTLE, KEY_AFTER = 0.45, 0.35, 0.15
-"""The same on the keypad, whose keys are close together."""
-THUMBS_UP = "thumbs_up"
-"""A plan step that is a held 👍, not a click."""
-TURN = 0.3
-"""Seconds the hand takes to turn from pointing into a 👍 and back."""
-PIN = "1234"
-
-
-def demo_plan(catalog: Catalog, gestures: bool = True) -> list[str]:
-    """The demo's steps, in order: target ids it clicks, and THUMBS_UP where it confirms with a held 👍."""
-    items = catalog.items
-    first, second = items[0].id, items[min(3, len(items) - 1)].id
-    return [f"add:{first}", f"add:{second}", "cart", f"inc:{second}", "checkout",
-            THUMBS_UP if gestures else "confirm", *(f"key:{d}" for d in PIN), "enter", "done"]
-
-
 @dataclass(frozen=True)
 class Key:
     """A keyframe: at time t (s) the fingertip is at tip (normalised, mirrored frame), the 👌 closes by ok
@@ -57,64 +34,6 @@ class Key:
     tip: tuple[float, float] | None
     ok: float = 0.0
     thumb: float = 0.0
-
-
-def build_script(catalog: Catalog, size: tuple[int, int], pointer: Pointer, timings: KioskTimings,
-                 options: LayoutOptions = DEFAULT_OPTIONS, confirm_hold: float = 0.6) -> list[Key]:
-    """Keyframes for one cycle of the demo, aimed at the buttons the kiosk will show at `size` (px).
-
-    options: the app's layout options (sizes from the theme). confirm_hold: seconds a 👍 must be
-    held to confirm; the demo confirms with one when options.gestures is on, else it clicks Confirm.
-    """
-    kiosk = Kiosk(catalog, timings, new_uid=lambda: "demo", page_size=catalog_rows(size, options.sizes))
-    keys = [Key(0.0, None), Key(1.0, None)]
-    tip = pointer.to_frame((size[0] * 0.3, size[1] * 0.6))
-    keys.append(Key(1.0 + 1e-3, tip))
-    t = 1.0 + timings.start_hold + 0.3
-    kiosk.tick(0.0, True)
-    kiosk.tick(timings.start_hold, True)  # the held hand starts the session
-    for step in demo_plan(catalog, options.gestures):
-        if step == THUMBS_UP:  # over the picture, away from the buttons, where the hand shows whole
-            keys.append(Key(t, tip))
-            t += MOVE
-            tip = pointer.to_frame((size[0] * 0.25, size[1] * 0.45))
-            keys.append(Key(t, tip))
-            t += TURN
-            keys.append(Key(t, tip, thumb=1.0))
-            t += confirm_hold + 0.5  # held a little longer than needed, so the shopper sees the ring complete
-            keys.append(Key(t, tip, thumb=1.0))
-            t += TURN
-            keys.append(Key(t, tip))
-            t += AFTER
-            kiosk.handle(Intent(Act.CONFIRM), t)
-            continue
-        if step == "done":
-            t += 2.5  # let the receipt be read
-        buttons = {b.id: b for b in layout(kiosk.view(), catalog, size, options).buttons}
-        if step not in buttons:
-            raise ValueError(f"demo: no {step!r} on the {kiosk.screen.value} screen")
-        goal = pointer.to_frame(buttons[step].rect.center)
-        key = step.startswith("key:")
-        keys.append(Key(t, tip))
-        t += KEY_MOVE if key else MOVE
-        keys.append(Key(t, goal))
-        t += KEY_SETTLE if key else SETTLE
-        keys.append(Key(t, goal))
-        t += CLOSE
-        keys.append(Key(t, goal, 1.0))
-        t += HOLD
-        keys.append(Key(t, goal, 1.0))
-        t += OPEN
-        keys.append(Key(t, goal))
-        if step != "done":  # after the last click the hand leaves at once
-            t += KEY_AFTER if key else AFTER
-        tip = goal
-        if kiosk.handle(intent_for_target(step), t):  # an order to store: the real app stores it here
-            kiosk.handle(Intent(Act.ORDER_STORED, "A-0000"), t)
-    keys.append(Key(t, tip))
-    keys.append(Key(t + 1e-3, None))
-    keys.append(Key(t + 3.0, None))  # the attract screen shows before the next cycle
-    return keys
 
 
 def _ease(s: float) -> float:
