@@ -9,7 +9,7 @@ from kiosk.shop.cart import Cart
 from kiosk.shop.catalog import load_catalog
 from kiosk.shop.machine import Screen, Toast, View
 from kiosk.ui.hud import STEP_SECONDS, Hud
-from kiosk.ui.layout import Layout, Rect, Text, layout, picture_rect, sample_views
+from kiosk.ui.layout import Layout, Rect, Text, layout, sample_views
 from kiosk.ui.renderer import THEME, PygameRenderer
 from kiosk.ui.theme import Colors, Theme
 from tests.conftest import REPO
@@ -79,12 +79,16 @@ def test_the_picture_is_placed_where_the_layout_says():
     lay = layout(VIEWS["shopping"], CATALOG, SIZE)
     renderer = PygameRenderer(surface)
     renderer.draw(image, [], None, lay, Hud(0.0, None))
-    pic = picture_rect((640, 480), SIZE, lay.feed_area)
-    assert renderer.feed_to_screen(0.0, 0.0) == (pic.x, pic.y)
-    assert renderer.feed_to_screen(1.0, 1.0) == (pic.x + pic.w, pic.y + pic.h)
-    assert pic.x + pic.w < SIZE[0] - 10
+    (x0, y0), (x1, y1) = renderer.feed_to_screen(0.0, 0.0), renderer.feed_to_screen(1.0, 1.0)
+    # Worked out by hand: a 640x480 picture fitted to a 720 px high screen is 960 x 720 ...
+    assert (y0, y1) == (0, 720) and x1 - x0 == 960
+    # ... and shifted so the hand's active region (x 0.2..0.8 of the frame) shows beside the panel.
+    fa = lay.feed_area
+    (rx0, _), (rx1, _) = renderer.feed_to_screen(0.2, 0.5), renderer.feed_to_screen(0.8, 0.5)
+    assert fa.x <= rx0 and rx1 <= fa.x + fa.w
+    assert x1 < SIZE[0] - 10
     assert rgb(surface, SIZE[0] - 3, SIZE[1] // 2) == (255, 0, 0)  # right of the panel: the edge, repeated
-    assert rgb(surface, pic.x + pic.w // 2, 3) == FEED_RGB
+    assert rgb(surface, (x0 + x1) // 2, 3) == FEED_RGB
 
 
 def test_no_image_draws_the_background():
