@@ -94,7 +94,30 @@ def test_gesture_is_well_formed(pool):
             assert set(g.scores) == set(CLF.labels)
             assert 0.0 <= g.score <= 1.0
             assert 0.0 <= g.p("ok") <= 1.0
-            assert g.p("ok") == pytest.approx(ok_strength(h.world))
+            assert (g.label == "ok") == (g.p("ok") >= 0.5)  # the label agrees with what the click sees
+
+
+def test_ok_strength_on_hands_whose_geometry_is_worked_out_by_hand():
+    """A hand built joint by joint: the pinch (thumb tip to index tip over wrist->middle MCP, x-y
+    plane) read off the coordinates, the strength from the documented ramp (0.35 -> 0.15)."""
+    import numpy as np
+
+    def hand(pinch_gap: float) -> np.ndarray:
+        w = np.zeros((21, 3))
+        w[9] = (0.0, -1.0, 0.0)  # middle MCP: palm size 1
+        for base, x in ((5, -0.3), (9, 0.0), (13, 0.3), (17, 0.55)):  # index..pinky: straight up
+            for k in range(4):
+                w[base + k] = (x, -1.0 - 0.4 * k, 0.0)
+        # the index bends over to meet the thumb, whose tip sits pinch_gap to its side
+        w[6], w[7], w[8] = (-0.45, -1.3, 0.0), (-0.65, -1.35, 0.0), (-0.75, -1.2, 0.0)
+        w[1], w[2], w[3] = (-0.3, -0.2, 0.0), (-0.6, -0.5, 0.0), (-0.75, -0.8, 0.0)
+        w[4] = (-0.75 - pinch_gap, -1.2, 0.0)
+        return w
+
+    assert ok_strength(hand(0.5)) == 0.0  # tips 0.5 palm sizes apart: no 👌
+    closed = ok_strength(hand(0.05))
+    half = ok_strength(hand(0.25))  # halfway along the ramp from 0.35 to 0.15
+    assert closed > 0.9 and half == pytest.approx(closed * 0.5, rel=0.02)
 
 
 # --------------------------------------------------------------------------- ok strength
