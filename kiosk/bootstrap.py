@@ -81,7 +81,7 @@ class Built:
         return bool(getattr(self.source, "camera_appeared", False))
 
     def close(self) -> None:
-        # The debug overlay may have replaced (and closed) the tracker: close the one in use.
+        """Close everything the build opened, last opened first."""
         while self._closers:
             try:
                 self._closers.pop()()
@@ -95,25 +95,20 @@ class Built:
         self.close()
 
 
-def tracker_settings(config: Config) -> dict:
-    """MediaPipe's settings from the config's [tracker] section: the one place they are read."""
-    t = config.tracker
+def tracker_settings(t) -> dict:
+    """MediaPipe's keyword settings from a TrackerConfig (the config's [tracker], or the debug
+    overlay's retuned copy): the one place they are read."""
     return dict(num_hands=t.num_hands, min_hand_detection_confidence=t.min_hand_detection_confidence,
                 min_hand_presence_confidence=t.min_hand_presence_confidence,
                 min_tracking_confidence=t.min_tracking_confidence)
 
 
 def make_tracker(model: Path, settings, quiet: bool = True) -> object:
-    """A MediaPipe hand tracker (VIDEO mode) from a TrackerConfig-like object or a settings dict.
+    """A MediaPipe hand tracker (VIDEO mode) with TrackerConfig `settings`.
     quiet=False while the kiosk runs (a retune): MediaPipeHandTracker's quiet redirects fd 2 process-wide."""
     from kiosk.vision.tracker import MediaPipeHandTracker
 
-    if not isinstance(settings, dict):
-        settings = dict(num_hands=settings.num_hands,
-                        min_hand_detection_confidence=settings.min_hand_detection_confidence,
-                        min_hand_presence_confidence=settings.min_hand_presence_confidence,
-                        min_tracking_confidence=settings.min_tracking_confidence)
-    return MediaPipeHandTracker(model, **settings, quiet=quiet)
+    return MediaPipeHandTracker(model, **tracker_settings(settings), quiet=quiet)
 
 
 def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
@@ -164,10 +159,10 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
         theme = load_theme(config.ui.theme)
         if not demo:
             if o.gesture_task:
-                tracker, classifier = _gesture_task(o.gesture_task, tracker_settings(config))
+                tracker, classifier = _gesture_task(o.gesture_task, tracker_settings(config.tracker))
                 tracker_kind = classifier_kind = f"gesture task {o.gesture_task}"
             else:
-                tracker = make_tracker(model, tracker_settings(config))
+                tracker = make_tracker(model, config.tracker)
                 tracker_kind = f"MediaPipe {Path(model).name}, {config.tracker.num_hands} hand(s)"
             holder["tracker"] = tracker
             # The debug overlay may replace the tracker: close the one the app holds at the end.

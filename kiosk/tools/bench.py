@@ -87,15 +87,12 @@ def _percentiles(values_s: list[float]) -> dict[str, float]:
 
 
 def measure_tracker(frames: list[Frame], config) -> dict:
+    from kiosk.bootstrap import make_tracker
     from kiosk.gestures.model import build_classifier
-    from kiosk.vision.tracker import MediaPipeHandTracker
 
     t = config.tracker
     times, hands = [], []
-    with MediaPipeHandTracker(t.model, num_hands=t.num_hands,
-                              min_hand_detection_confidence=t.min_hand_detection_confidence,
-                              min_hand_presence_confidence=t.min_hand_presence_confidence,
-                              min_tracking_confidence=t.min_tracking_confidence) as tracker:
+    with make_tracker(t.model, t) as tracker:
         for frame in frames:
             t0 = time.perf_counter()
             found = tracker.process(frame)

@@ -271,7 +271,7 @@ def add_parser(subparsers) -> None:
 
 
 def cmd_collect(args, config) -> int:
-    from kiosk.vision.tracker import MediaPipeHandTracker
+    from kiosk.bootstrap import make_tracker
 
     label = validate_label(args.label)
     if args.count < 1:
@@ -280,10 +280,7 @@ def cmd_collect(args, config) -> int:
         raise InputError("collect: --every must be 0 or more seconds")
     out_dir = class_dir(args.dataset, label)
     t = config.tracker
-    tracker = MediaPipeHandTracker(args.model or t.model, num_hands=t.num_hands,
-                                   min_hand_detection_confidence=t.min_hand_detection_confidence,
-                                   min_hand_presence_confidence=t.min_hand_presence_confidence,
-                                   min_tracking_confidence=t.min_tracking_confidence, video=True)
+    tracker = make_tracker(args.model or t.model, t)
     view = None
     try:
         source = _open_source(args.source, config)

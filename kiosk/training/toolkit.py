@@ -482,8 +482,8 @@ def _eval_video(args, config, classifier, cfg, description) -> int:
     from kiosk.interaction.active_hand import ActiveHandSelector
     from kiosk.interaction.pointer import Pointer
     from kiosk.types import NO_GESTURE
+    from kiosk.bootstrap import make_tracker
     from kiosk.vision.sources import VideoFileSource
-    from kiosk.vision.tracker import MediaPipeHandTracker
 
     truth_path = args.truth or args.video.with_suffix(".json")
     try:
@@ -507,10 +507,7 @@ def _eval_video(args, config, classifier, cfg, description) -> int:
     from kiosk.gestures.features import pinch_ratio
 
     try:
-        with MediaPipeHandTracker(args.model or t.model, num_hands=t.num_hands,
-                                  min_hand_detection_confidence=t.min_hand_detection_confidence,
-                                  min_hand_presence_confidence=t.min_hand_presence_confidence,
-                                  min_tracking_confidence=t.min_tracking_confidence) as tracker:
+        with make_tracker(args.model or t.model, t) as tracker:
             while (frame := source.read()) is not None:
                 hands = tracker.process(frame)
                 active = selector.select(hands)
