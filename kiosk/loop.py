@@ -91,6 +91,7 @@ def run_threaded(app: App, pygame, max_frames: int | None, fullscreen: bool, max
     """
     ended = None
     from kiosk.threads import LatestSlot, Stage
+    from kiosk.vision.resilient import camera_status
 
     frames: LatestSlot[Frame] = LatestSlot()
     results: LatestSlot[Tracked] = LatestSlot()
@@ -100,7 +101,7 @@ def run_threaded(app: App, pygame, max_frames: int | None, fullscreen: bool, max
 
     def capture() -> bool:
         frame = source.read()
-        status = getattr(source, "status", None)  # a ResilientSource: None means "no new frame now"
+        status = camera_status(source)  # a reconnecting camera: None means "no new frame now"
         if frame is None and status is None:
             return False  # a camera without reconnection (or a replay) ended
         if status is not None:

@@ -296,16 +296,23 @@ def test_train_learns_the_new_class(tmp_path, capsys, fake_detector, hand_model)
     assert sum(clf.classify(h).label == "rock" for h in rocks) >= 8
 
 
+def train_rock_on(base, tmp_path, hand_model, capsys, out: str = "out") -> tuple[int, str]:
+    """`train --base BASE` on a dataset adding a "rock" class; -> (exit code, stderr)."""
+    data = tmp_path / "data"
+    if not data.exists():
+        make_dataset(data, {"none": 6, "rock": 10})
+    argv = ["train", str(data), "--export-dir", str(tmp_path / out), "--model", str(hand_model),
+            "--base", str(base), "--workers", "1", *TINY]
+    code, _, err = run(argv, capsys)
+    return code, err
+
+
 def test_train_with_base_keeps_the_synthetic_classes(tmp_path, capsys, fake_detector, hand_model, monkeypatch):
     monkeypatch.setenv("KIOSK_DATA", str(tmp_path / "no-data-here"))  # a synthetic-only base
     base = tmp_path / "base.npz"
     build = ["build-gesture-model", "--poses", "6", "--views", "1", "--workers", "1", "--out", str(base), *TINY]
     assert run(build, capsys)[0] == 0
-    data = tmp_path / "data"
-    make_dataset(data, {"none": 6, "rock": 10})
-    argv = ["train", str(data), "--export-dir", str(tmp_path / "out"), "--model", str(hand_model),
-            "--base", str(base), "--workers", "1", *TINY]
-    code, _, err = run(argv, capsys)
+    code, err = train_rock_on(base, tmp_path, hand_model, capsys)
     assert code == 0, err
     model = M.load_model(tmp_path / "out" / "gestures.npz")
     assert model.labels == (*devset.LABELS, "rock")
@@ -327,18 +334,14 @@ def test_train_with_base_keeps_the_recorded_hands_it_learned_from(tmp_path, caps
     base = tmp_path / "base.npz"
     assert run(["build-gesture-model", "--out", str(base), "--workers", "1", *TINY], capsys)[0] == 0
     assert M.load_model(base).meta["recipe"] is None  # recorded hands only
-    data = tmp_path / "data"
-    make_dataset(data, {"none": 6, "rock": 10})
-    argv = ["train", str(data), "--export-dir", str(tmp_path / "out"), "--model", str(hand_model),
-            "--base", str(base), "--workers", "1", *TINY]
-    code, _, err = run(argv, capsys)
+    code, err = train_rock_on(base, tmp_path, hand_model, capsys)
     assert code == 0, err
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     hands = {k: sum(split[k] for split in report["training"]["hands"].values()) for k in ("thumbs_down", "rock")}
     assert hands == {"thumbs_down": 4 * 4, "rock": 10}  # the base's 4 recorded 👎, x4 with augmentation
     # Without those recordings here, a base with no synthetic recipe cannot keep its classes: one line.
     monkeypatch.setenv("KIOSK_DATA", str(tmp_path / "elsewhere"))
-    code, _, err = run([*argv[:3], str(tmp_path / "out2"), *argv[4:]], capsys)
+    code, err = train_rock_on(base, tmp_path, hand_model, capsys, out="out2")
     assert code == 2 and "cannot be kept" in err and not (tmp_path / "out2").exists()
 
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, TextIO
 from kiosk import files
 from kiosk.errors import InputError, KioskError
 from kiosk.types import HAND_CONNECTIONS, Frame, Hand
+from kiosk.vision.resilient import camera_status
 
 if TYPE_CHECKING:  # cv2 and mediapipe load only when the command runs, so `main.py --help` stays quick
     import numpy as np
@@ -159,7 +160,7 @@ def collect(source: FrameSource, tracker: HandTracker, out_dir: Path, count: int
     try:
         while len(result.saved) < count:
             frame = source.read()
-            if frame is None and getattr(source, "status", None) is not None:
+            if frame is None and camera_status(source) is not None:
                 time.sleep(1 / 30)  # a camera reconnecting: no frame now, more later
                 continue
             if frame is None:

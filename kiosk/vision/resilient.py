@@ -105,6 +105,12 @@ class CameraStatus:
         return f"{head} (attempt {self.attempt} in {max(0.0, self.retry_in):.0f} s)"
 
 
+def camera_status(source) -> CameraStatus | None:
+    """The state of a reconnecting camera, or None for any other source. For such a camera a
+    read() of None means "no new frame now", never "ended"."""
+    return getattr(source, "status", None)
+
+
 class ResilientSource:
     """A FrameSource over a live camera that reconnects by itself. See the module docstring.
 
