@@ -31,6 +31,7 @@ PURE = [
     "kiosk.shop.machine",
     "kiosk.ui.layout",
     "kiosk.ui.theme",
+    "kiosk.ui.fonts",  # its pygame part imports pygame inside
     "kiosk.ui.hud",
     "kiosk.ui.sounds",
     "kiosk.store.orders",
