@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from kiosk.errors import InputError
+from kiosk.ui.fonts import default_chain
 from kiosk.ui.theme import DEFAULT_THEME_FILE, THEME, Colors, Fonts, Sizes, Theme, load_theme
 
 ROOT = Path(__file__).resolve().parent.parent
+DEJAVU = default_chain().faces[-1]  # matplotlib's DejaVu Sans: a real font to name
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -39,7 +41,7 @@ def test_empty_file_gives_defaults(tmp_path):
 
 
 def test_values_override(tmp_path):
-    (tmp_path / "f.ttf").write_bytes(b"\0")
+    (tmp_path / "f.ttf").write_bytes(DEJAVU.read_bytes())
     t = load_theme(write(tmp_path, """
 [colors]
 primary = "#ff0000"
@@ -78,6 +80,12 @@ button = 0.09
 ])
 def test_bad_values_name_the_key(tmp_path, text, key):
     assert f": {key}: " in error(write(tmp_path, text))
+
+
+def test_a_font_file_that_is_no_font_is_refused_at_load(tmp_path):
+    (tmp_path / "f.ttf").write_bytes(b"\0" * 64)
+    msg = error(write(tmp_path, "[fonts]\nfile = 'f.ttf'\n"))
+    assert ": fonts.file: " in msg and "is not a TrueType/OpenType font" in msg
 
 
 def test_key_with_a_line_break_stays_one_line(tmp_path):

@@ -44,15 +44,18 @@ def _color(value: object, alpha: bool) -> tuple[int, ...]:
 
 
 def _font_file(value: object, info: ValidationInfo) -> Path | None:
-    """A font path relative to the theme file (the validation context's "base"); "" = the built-in font."""
+    """A font path relative to the theme file (the validation context's "base"); "" = Noto Sans."""
     if value is None or value == "":
         return None
     if not isinstance(value, (str, Path)):
-        raise ValueError("must be a file path, or \"\" for the built-in font")
+        raise ValueError("must be a file path, or \"\" for the built-in Noto Sans")
     base = (info.context or {}).get("base")
     path = (base / value).resolve() if base is not None else Path(value)
     if not path.is_file():
         raise ValueError(f"font file not found at {path}")
+    from kiosk.ui.fonts import coverage  # fontTools, only when a theme names a font
+
+    coverage(path)  # a file that is no font stops the kiosk here, not at its first text
     return path
 
 
@@ -102,7 +105,10 @@ class Colors(_Table):
 
 class Fonts(_Table):
     file: Annotated[Path | None, BeforeValidator(_font_file)] = None
-    """A .ttf / .otf file (relative to the theme file), or "" for pygame's built-in font."""
+    """A .ttf / .otf file (relative to the theme file), or "" for the built-in Noto Sans. Either way
+    the characters it lacks come from the Noto fonts for other scripts, Noto Sans Symbols, Noto
+    Emoji and DejaVu Sans (kiosk/ui/fonts.py). Sizes are set so its capitals are as high as
+    Noto Sans' (its OS/2 cap height). A variable font is made bold at wght=700."""
     scale: float = Field(1.0, ge=0.8, le=1.4, strict=True)
     """Every text size times this (0.8-1.4); long texts still shrink to fit their space."""
 
