@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -168,6 +169,24 @@ def test_bad_id(tmp_path, bad_id):
 def test_bad_name(tmp_path, name):
     msg = load_error(write_catalog(tmp_path, [GOOD, {"id": "milk", "name": name, "price": "1"}]))
     assert ": items[1].name (item 'milk'): " in msg
+
+
+def test_a_name_with_a_character_no_font_has_is_refused_naming_the_item(tmp_path):
+    msg = load_error(write_catalog(tmp_path, [GOOD, {"id": "tea", "name": "Tea", "price": "1"},
+                                              {"id": "dumplings", "name": "Dumplings 饺子", "price": "3"}]))
+    assert msg.endswith(": items[2].name (item 'dumplings'): '饺', '子' have no glyph in the kiosk's fonts"), msg
+    msg = load_error(write_catalog(tmp_path, [{"id": "kimchi", "name": "김치 Kimchi 김", "price": "1"}]))
+    assert msg.endswith(": items[0].name (item 'kimchi'): '김', '치' have no glyph in the kiosk's fonts"), msg
+    msg = load_error(write_catalog(tmp_path, [{"id": "nori", "name": "Nori 海", "price": "1"}]))
+    assert msg.endswith(": items[0].name (item 'nori'): '海' has no glyph in the kiosk's fonts"), msg
+
+
+def test_names_in_other_scripts_and_with_emoji_load(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pygame", None)  # the check is the shop's: no pygame
+    names = ["Café ☕️", "قهوة بالحليب", "חלב", "चाय", "Croissant 🥐", "Ψωμί", "Хлеб"]
+    catalog = load_catalog(write_catalog(tmp_path, [{"id": f"i{n}", "name": name, "price": "1"}
+                                                    for n, name in enumerate(names)]))
+    assert [item.name for item in catalog.items] == names
 
 
 def test_name_of_40_chars_is_fine(tmp_path):

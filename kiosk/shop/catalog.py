@@ -6,7 +6,7 @@ Format (see assets/catalog.toml)::
 
     [[items]]
     id = "apple"            # lowercase letters, digits, '-' or '_'; unique
-    name = "Apple"          # shown on screen, at most 40 characters
+    name = "Apple"          # shown on screen, at most 40 characters, each with a glyph in the kiosk's fonts
     price = "0.45"          # a decimal string (or integer), > 0, at most 2 decimals
     image = "images/apple.png"  # optional, relative to the catalog file
 
@@ -95,7 +95,9 @@ class ItemEntry(_Table):
     """One [[items]] table of the catalog file."""
 
     id: str = Field(description="1-32 of a-z, 0-9, '-', '_', starting with a letter or digit; unique.")
-    name: str = Field(description=f"Shown on screen, 1-{MAX_NAME_CHARS} characters.")
+    name: str = Field(description=f"Shown on screen, 1-{MAX_NAME_CHARS} characters, each drawn by a font of "
+                                  "kiosk.ui.fonts (Latin, Greek, Cyrillic, Arabic, Hebrew, Indic, Thai, emoji...; "
+                                  "no Chinese, Japanese or Korean).")
     price: Annotated[int, BeforeValidator(parse_price_cents)] = Field(description=(
         "A decimal string like \"1.20\" (or an integer), > 0, at most 2 decimals; held as integer cents. "
         "A float is refused: 0.1 + 0.2 != 0.3."))
@@ -115,6 +117,14 @@ class ItemEntry(_Table):
             raise ValueError(f"must be 1-{MAX_NAME_CHARS} characters")
         if not value.isprintable():
             raise ValueError("has control characters")
+        # Refused here, not shown as empty boxes at the till. The font chain is the UI's, but
+        # its coverage check is pure (fontTools cmaps): imported here, so the shop stays pygame-free.
+        from kiosk.ui.fonts import missing_glyphs
+
+        missing = missing_glyphs(value)
+        if missing:
+            chars = ", ".join(repr(c) for c in missing)
+            raise ValueError(f"{chars} {'has' if len(missing) == 1 else 'have'} no glyph in the kiosk's fonts")
         return value.strip()
 
     @field_validator("image", mode="before")
