@@ -215,7 +215,7 @@ def demo_tracker(catalog, size: tuple[int, int], config: Config, theme):
     ui = config.ui
     options = LayoutOptions(theme.sizes, ui.keypad_for_quantity, ui.gestures)
     return DemoHandTracker(build_script(catalog, size, Pointer(size, config.pointer), config.timings, options,
-                                        ui.confirm_hold))
+                                        ui.confirm_hold, ui.practice))
 
 
 def _journal(db: Path, config: Config, catalog):

@@ -15,7 +15,7 @@ from pathlib import Path
 from kiosk.config import Config, find_config_file, load_config, parse_size
 from kiosk.errors import InputError, KioskError
 
-COMMANDS = ("run", "orders", "layout", "annotate", "setup-model", "transitions", "bench", "collect", "soak",
+COMMANDS = ("run", "orders", "layout", "screens", "annotate", "setup-model", "transitions", "bench", "collect", "soak",
             "train", "eval-gestures", "build-gesture-model", "make-scenario")
 
 
@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     lay = sub.add_parser("layout", help="print every screen's targets (id, rect in px) as JSON")
     lay.add_argument("--size", type=_size, default=(1920, 1080))
     lay.add_argument("--catalog", type=Path)
+
+    shots = sub.add_parser("screens", help="draw every screen (sample contents) as PNG pictures, no camera needed")
+    shots.add_argument("--size", type=_size, default=(1920, 1080))
+    shots.add_argument("--out", type=Path, required=True, help="folder for the pictures")
+    shots.add_argument("--catalog", type=Path)
 
     ann = sub.add_parser("annotate", help="draw hand landmarks on photos and save copies")
     ann.add_argument("inputs", nargs="+", type=Path, metavar="PHOTO_OR_FOLDER")
@@ -151,10 +156,40 @@ def cmd_layout(args, config: Config) -> int:
 
     catalog = load_catalog(args.catalog or config.shop.catalog)
     screens = {}
-    for name, view in sample_views(catalog):
-        lay = layout(view, catalog, args.size)
-        screens[name] = [{"id": b.id, "rect": [b.rect.x, b.rect.y, b.rect.w, b.rect.h]} for b in lay.buttons]
+    for name, view in sample_views(catalog, every=True):
+        lay = layout(view, catalog, args.size, _layout_options(config))
+        screens[name] = {
+            "screen": view.screen.value,
+            "panel": _rect(lay.panel),
+            "targets": [{"id": b.id, "rect": _rect(b.rect), "enabled": b.enabled} for b in lay.buttons],
+        }
     print(json.dumps({"size": list(args.size), "screens": screens}, indent=1))
+    return 0
+
+
+def _rect(r) -> list[int]:
+    return [r.x, r.y, r.w, r.h]
+
+
+def _layout_options(config: Config):
+    from kiosk.ui.layout import LayoutOptions
+    from kiosk.ui.theme import load_theme
+
+    return LayoutOptions(load_theme(config.ui.theme).sizes, config.ui.keypad_for_quantity, config.ui.gestures)
+
+
+def cmd_screens(args, config: Config) -> int:
+    from kiosk.shop.catalog import load_catalog
+    from kiosk.tools.screens import render_screens
+    from kiosk.ui.theme import load_theme
+
+    catalog = load_catalog(args.catalog or config.shop.catalog)
+    try:
+        files = render_screens(catalog, args.size, args.out, load_theme(config.ui.theme), _layout_options(config),
+                               config.pointer)
+    except OSError as e:
+        raise InputError(f"cannot write pictures to {args.out}: {e.strerror or e}") from None
+    print(f"wrote {len(files)} pictures to {args.out}")
     return 0
 
 
@@ -251,6 +286,7 @@ COMMAND_FUNCTIONS = {
     "run": cmd_run,
     "orders": cmd_orders,
     "layout": cmd_layout,
+    "screens": cmd_screens,
     "annotate": cmd_annotate,
     "setup-model": cmd_setup_model,
     "transitions": cmd_transitions,

@@ -96,8 +96,11 @@ class UIConfig(_Section):
     sound: bool = Field(True, description=(
         "Short sounds (click, added, paid, warning), generated in code. The kiosk runs silently when there "
         "is no audio device."))
-    volume: float = Field(0.5, ge=0.0, le=1.0, description="Sound volume, 0-1.")
-    show_gesture: bool = Field(True, description="The recognised gesture's name, small beside the cursor.")
+    volume: float = Field(0.35, ge=0.0, le=1.0, description=(
+        "Sound volume, 0-1: modest by default, heard at the kiosk but not across the shop."))
+    practice: bool = Field(True, description=(
+        "Each session starts with one practice target that teaches the 👌 click (and offers hold-still to "
+        "select instead) before anything can be bought."))
     dwell: bool = Field(False, description=(
         "Dwell-to-select, an accessibility fallback for people who cannot make the 👌: holding the cursor "
         "still on a target selects it. Off by default: with it on, a cursor resting on a button while its "

@@ -1,6 +1,6 @@
 """The demo's script: one cycle of an imaginary shopper, as keyframes for the demo's synthetic hand.
 
-Raise the hand, add two items, open the cart, add one more, check out, confirm with a held 👍
+Raise the hand, make the practice click, add two items, open the cart, add one more, check out, confirm with a held 👍
 (or a click, with the gesture shortcuts off), type a PIN, pay, take the receipt, leave.
 Planned by running the pure state machine and layout ahead with the kiosk's own layout
 options, so each click aims at the centre of the very button the kiosk will show at its
@@ -12,7 +12,7 @@ from __future__ import annotations
 from kiosk.interaction.pointer import Pointer
 from kiosk.shop.catalog import Catalog
 from kiosk.shop.machine import Act, Intent, Kiosk, KioskTimings, intent_for_target
-from kiosk.ui.layout import DEFAULT_OPTIONS, LayoutOptions, catalog_rows, layout
+from kiosk.ui.layout import DEFAULT_OPTIONS, LayoutOptions, layout, paging
 from kiosk.vision.demo import Key
 
 MOVE, SETTLE, CLOSE, HOLD, OPEN, AFTER = 0.9, 0.5, 0.2, 0.15, 0.2, 0.35
@@ -26,30 +26,32 @@ TURN = 0.3
 PIN = "1234"
 
 
-def demo_plan(catalog: Catalog, gestures: bool = True) -> list[str]:
+def demo_plan(catalog: Catalog, gestures: bool = True, practice: bool = True) -> list[str]:
     """The demo's steps, in order: target ids it clicks, and THUMBS_UP where it confirms with a held 👍."""
     items = catalog.items
     first, second = items[0].id, items[min(3, len(items) - 1)].id
-    return [f"add:{first}", f"add:{second}", "cart", f"inc:{second}", "checkout",
-            THUMBS_UP if gestures else "confirm", *(f"key:{d}" for d in PIN), "enter", "done"]
+    return ["practice", f"add:{first}", f"add:{second}", "cart", f"inc:{second}", "checkout",
+            THUMBS_UP if gestures else "confirm", *(f"key:{d}" for d in PIN), "enter", "done"][0 if practice else 1:]
 
 
 
 def build_script(catalog: Catalog, size: tuple[int, int], pointer: Pointer, timings: KioskTimings,
-                 options: LayoutOptions = DEFAULT_OPTIONS, confirm_hold: float = 0.6) -> list[Key]:
+                 options: LayoutOptions = DEFAULT_OPTIONS, confirm_hold: float = 0.6, practice: bool = True) -> list[Key]:
     """Keyframes for one cycle of the demo, aimed at the buttons the kiosk will show at `size` (px).
 
     options: the app's layout options (sizes from the theme). confirm_hold: seconds a 👍 must be
     held to confirm; the demo confirms with one when options.gestures is on, else it clicks Confirm.
+    practice: sessions start with the practice target ([ui] practice), which the demo clicks first.
     """
-    kiosk = Kiosk(catalog, timings, new_uid=lambda: "demo", page_size=catalog_rows(size, options.sizes))
+    pages = paging(size, len(catalog.items), options.sizes)
+    kiosk = Kiosk(catalog, timings, lambda: "demo", pages.page_size, pages.columns, pages.cart_rows, practice)
     keys = [Key(0.0, None), Key(1.0, None)]
     tip = pointer.to_frame((size[0] * 0.3, size[1] * 0.6))
     keys.append(Key(1.0 + 1e-3, tip))
     t = 1.0 + timings.start_hold + 0.3
     kiosk.tick(0.0, True)
     kiosk.tick(timings.start_hold, True)  # the held hand starts the session
-    for step in demo_plan(catalog, options.gestures):
+    for step in demo_plan(catalog, options.gestures, practice):
         if step == THUMBS_UP:  # over the picture, away from the buttons, where the hand shows whole
             keys.append(Key(t, tip))
             t += MOVE

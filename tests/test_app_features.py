@@ -18,7 +18,7 @@ from kiosk.config import TrackerConfig, UIConfig, load_config
 from kiosk.events import EventLog
 from kiosk.gestures.classifier import RuleClassifier
 from kiosk.shop.catalog import Catalog, Item, load_catalog
-from kiosk.shop.machine import KioskTimings, Screen
+from kiosk.shop.machine import Act, Intent, KioskTimings, Screen
 from kiosk.store.orders import MemoryOrderStore
 from kiosk.types import Frame, Gesture, Hand
 from tests.conftest import REPO
@@ -102,8 +102,33 @@ def started(tmp_path, **kw) -> tuple[App, Script]:
     app = make_app(tmp_path, **kw)
     s = Script(app)
     s.run(0.6, "point", (200, 300))  # a raised hand starts the session
+    assert app.kiosk.screen is Screen.PRACTICE
+    s.click("practice")  # the practice click
     assert app.kiosk.screen is Screen.SHOPPING
+    s.shopping_from = s.i  # the frame index where shopping began
     return app, s
+
+
+def test_a_shopper_who_cannot_make_the_ok_selects_by_holding_still(tmp_path):
+    """Dwell is off in the config; on the practice screen the hold-still button is selected by holding
+    still, and from then on this session selects everything that way; the next session does not."""
+    app = make_app(tmp_path, ui=UIConfig(dwell=False, dwell_seconds=1.0, dwell_settle=0.3))
+    s = Script(app)
+    s.run(0.6, "point", (200, 300))
+    assert app.kiosk.screen is Screen.PRACTICE
+    s.run(1.0, "point", s.button("practice").rect.center)  # resting on the target does nothing yet
+    assert app.kiosk.screen is Screen.PRACTICE
+    s.run(1.5, "point", s.button("hold-still").rect.center)
+    assert app.kiosk.view().hold_to_select and app.kiosk.screen is Screen.PRACTICE
+    s.run(1.6, "point", s.button("practice").rect.center)
+    assert app.kiosk.screen is Screen.SHOPPING
+    s.run(1.6, "point", s.button("add:apple").rect.center)
+    assert app.kiosk.cart.qty("apple") == 1
+    app.kiosk.handle(Intent(Act.TIMEOUT), s.i / FPS)
+    s.run(0.6, "point", (200, 300))
+    assert app.kiosk.screen is Screen.PRACTICE and not app.kiosk.view().hold_to_select
+    s.run(1.6, "point", s.button("practice").rect.center)
+    assert app.kiosk.screen is Screen.PRACTICE  # no dwell for the next shopper until they ask
 
 
 def test_open_hand_goes_back_through_the_state_machine_and_is_logged(tmp_path):
@@ -171,7 +196,7 @@ def test_thumbs_down_held_on_the_summary_stores_no_order(tmp_path):
     assert app.p.store.list() == []
     evs = events(tmp_path, app)
     assert not [e for e in evs if e["type"] in ("gesture", "order")]
-    assert [e["to"] for e in evs if e["type"] == "state"] == ["shopping", "confirm"]
+    assert [e["to"] for e in evs if e["type"] == "state"] == ["practice", "shopping", "confirm"]
 
 
 def test_open_hand_goes_back_from_the_summary_then_holds_still_on_the_cart(tmp_path):
@@ -225,15 +250,15 @@ def test_the_undo_offer_runs_out_while_the_shopper_waits(tmp_path):
 def test_grab_scrolls_a_long_catalog(tmp_path):
     big = Catalog("EUR", tuple(Item(f"p{n:02d}", f"Product {n}", 100 + n) for n in range(20)))
     app, s = started(tmp_path, catalog=big)
-    row = app.layout().row
+    row, cols = app.layout().row, app.kiosk.columns
     s.run(0.4, "fist", (200, 600))
-    s.run(1.0, "fist", (200, 600), move=(0, -2.5 * row))  # the fist rises 2.5 rows: the list shows 2 rows further
-    assert app.kiosk.view().first == 2
+    s.run(1.0, "fist", (200, 600), move=(0, -2.5 * row))  # the fist rises 2.5 rows: the grid shows 2 rows further
+    assert app.kiosk.view().first == 2 * cols
     ids = [b.id for b in app.layout().buttons if b.id.startswith("add:")]
-    assert ids[0] == "add:p02"
+    assert ids[0] == f"add:p{2 * cols:02d}"
     evs = events(tmp_path, app)
     assert [(e["action"], e["rows"]) for e in evs if e["type"] == "gesture"] == [("scroll", 1), ("scroll", 1)]
-    assert not [e for e in evs if e["type"] == "state" and e["i"] > 18]
+    assert not [e for e in evs if e["type"] == "state" and e["i"] > s.shopping_from]
 
 
 def test_dwell_selects_when_on_and_never_when_off(tmp_path):
@@ -246,7 +271,7 @@ def test_dwell_selects_when_on_and_never_when_off(tmp_path):
         evs = events(path, app)
         dwells = [e for e in evs if e["type"] == "dwell"]
         assert [d["target"] for d in dwells] == (["add:banana"] if on else [])
-        assert not [e for e in evs if e["type"] == "click"]  # a dwell is not a click
+        assert not [e for e in evs if e["type"] == "click" and e["i"] >= s.shopping_from]  # a dwell is not a click
 
 
 def test_dwell_waits_while_the_hand_does_something_else(tmp_path):
@@ -267,7 +292,7 @@ def test_magnetism_lets_a_click_just_outside_a_button_land_on_it(tmp_path):
         s.run(0.2, "ok", near, ok=1.0)
         s.run(0.3, "point", near)
         assert app.kiosk.cart.qty("banana") == expect
-        clicks = [e for e in events(path, app) if e["type"] == "click"]
+        clicks = [e for e in events(path, app) if e["type"] == "click" and e["i"] >= s.shopping_from]
         assert len(clicks) == 1 and abs(clicks[0]["pos"][0] - near[0]) < 2  # the log keeps the pointer's own position
         assert clicks[0]["target"] == ("add:banana" if expect else None)
 
@@ -391,7 +416,7 @@ def test_sounds_follow_what_happened(tmp_path):
     s.run(0.5, "point", (200, 300))
     s.run(0.2, "ok", (200, 300), ok=1.0)  # a click on nothing
     s.run(0.3, "point", (200, 300))
-    assert app.sounds.played == ["start", "add", "click"]
+    assert app.sounds.played == ["start", "add", "add", "click"]  # start, the practice click, Add, nothing
 
 
 def test_receipt_plays_success_once(tmp_path):

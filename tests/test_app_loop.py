@@ -55,7 +55,8 @@ def test_demo_cycle_buys_the_planned_items(tmp_path, gestures):
     orders = app.p.store.list()
     assert len(orders) == 1
     plan = demo_plan(catalog, gestures)
-    first, second = plan[0].split(":")[1], plan[1].split(":")[1]
+    assert plan[0] == "practice"  # the demo shows the practice click too
+    first, second = plan[1].split(":")[1], plan[2].split(":")[1]
     bought = {line.item_id: line.qty for line in orders[0].lines}
     assert bought == {first: 1, second: 2}  # add, add, then + once in the cart
     expected = catalog.get(first).price_cents + 2 * catalog.get(second).price_cents
@@ -63,7 +64,7 @@ def test_demo_cycle_buys_the_planned_items(tmp_path, gestures):
 
     events = [json.loads(line) for line in (tmp_path / "ev.jsonl").read_text().splitlines()]
     screens = [e["to"] for e in events if e["type"] == "state"]
-    assert screens == ["shopping", "cart", "confirm", "pin", "confirm", "receipt", "attract"]
+    assert screens == ["practice", "shopping", "cart", "confirm", "pin", "confirm", "receipt", "attract"]
     clicks = [e["target"] for e in events if e["type"] == "click"]
     # the PIN's digits never reach the log
     assert clicks == [("key:*" if p.startswith("key:") else p) for p in plan if p != THUMBS_UP]

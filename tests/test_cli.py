@@ -33,14 +33,18 @@ def test_layout_prints_every_screen_with_hand_sized_targets():
     done = main_py("layout", "--size", "1920x1080")
     assert done.returncode == 0
     data = json.loads(done.stdout)
-    assert set(data["screens"]) == {"attract", "shopping", "cart", "confirm", "receipt"}
-    ids = {t["id"] for targets in data["screens"].values() for t in targets}
-    assert {"add:apple", "cart", "checkout", "confirm", "back", "done", "start", "inc:apple", "dec:apple",
-            "remove:apple"} <= ids
-    for targets in data["screens"].values():
-        for t in targets:
+    assert {"attract", "practice", "shopping", "cart", "quantity", "confirm", "pin", "receipt"} <= set(data["screens"])
+    assert {s["screen"] for s in data["screens"].values()} == {
+        "attract", "practice", "shopping", "cart", "quantity", "confirm", "pin", "receipt"}
+    ids = {t["id"] for s in data["screens"].values() for t in s["targets"]}
+    assert {"add:apple", "cart", "checkout", "confirm", "back", "done", "start", "practice", "hold-still",
+            "inc:apple", "dec:apple", "remove:apple", "undo", "enter", "erase", "key:0", "key:9"} <= ids
+    for s in data["screens"].values():
+        px, py, pw, ph = s["panel"]
+        for t in s["targets"]:
             x, y, w, h = t["rect"]
             assert h >= 0.08 * 1080 and 0 <= x and x + w <= 1920 and y + h <= 1080
+            assert px <= x and x + w <= px + pw and py <= y and y + h <= py + ph  # inside the panel
 
 
 def test_bad_catalog_is_one_line_naming_file_and_entry(tmp_path):

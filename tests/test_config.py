@@ -207,7 +207,8 @@ def test_ui_defaults_keep_the_scenario_safe():
     """Dwell off by default: with it on, a cursor resting on a button while its owner reads would select it."""
     ui = Config().ui
     assert ui.dwell is False and 0.3 <= ui.dwell_seconds <= 2.0
-    assert ui.sound is True and ui.show_gesture is True and ui.gestures is True and ui.keypad_for_quantity is True
+    assert ui.sound is True and 0 < ui.volume <= 0.5 and ui.gestures is True and ui.keypad_for_quantity is True
+    assert ui.practice is True  # every session teaches the click before anything can be bought
     assert 0 < ui.magnetism <= 0.8
     assert ui.theme == ROOT / "assets" / "theme.toml"
 

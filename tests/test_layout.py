@@ -8,7 +8,8 @@ import pytest
 from kiosk.shop.cart import Cart
 from kiosk.shop.catalog import Catalog, Item
 from kiosk.shop.machine import TRANSITIONS, Screen, Toast, View, intent_for_target
-from kiosk.ui.layout import MIN_TARGET, Layout, LayoutOptions, Rect, catalog_rows, layout, picture_rect, sample_views
+from kiosk.ui.layout import (MIN_TARGET, MIN_TEXT, Layout, LayoutOptions, Rect, catalog_rows, layout, paging,
+                             picture_rect, sample_views)
 
 SIZES = [(1280, 720), (1920, 1080), (3840, 2160), (1080, 1920)]
 SIZE_IDS = ["720p", "1080p", "4k", "portrait"]
@@ -174,7 +175,7 @@ def test_every_cart_line_reachable_720p():
         got = ids(layout(v, BIG, (1280, 720)))
         seen += [i.split(":")[1] for i in got if i.startswith("remove:")]
         assert {"page-prev", "page-next"} <= set(got)
-        assert f"qty:{BIG.items[min(first, 13 - catalog_rows((1280, 720)))].id}" in got
+        assert f"qty:{BIG.items[min(first, 13 - paging((1280, 720), len(BIG.items)).cart_rows)].id}" in got
     assert sorted(set(seen)) == sorted(line.item.id for line in cart.lines)
 
 
@@ -225,21 +226,26 @@ def page_adds(size, first) -> tuple[list[str], Layout]:
 def test_long_catalog_scrolls_by_rows(size):
     first, lay = page_adds(size, 0)
     n = len(first)
-    assert n == catalog_rows(size) and 1 <= n < 30
+    cols = paging(size, len(BIG.items)).columns
+    assert n == catalog_rows(size) and 1 <= n < 30 and n % cols == 0
     buttons = {b.id: b for b in lay.buttons}
     assert not buttons["page-prev"].enabled and buttons["page-next"].enabled
     assert first == [item.id for item in BIG.items[:n]]
     assert any(t.text == f"1–{n} of 30" for t in lay.texts)
+    # tiles in reading order: a row left to right, then the next row below
+    tiles = [buttons[f"add:{i}"].rect for i in first]
+    for a, b in zip(tiles, tiles[1:]):
+        assert (a.y == b.y and a.x < b.x) or b.y > a.y
 
-    one_down, lay2 = page_adds(size, 1)  # the grab scrolls by single rows
-    assert one_down == [item.id for item in BIG.items[1:n + 1]]
+    one_down, lay2 = page_adds(size, cols)  # the grab scrolls by whole rows of the grid
+    assert one_down == [item.id for item in BIG.items[cols:cols + n]]
     assert {b.id: b for b in lay2.buttons}["page-prev"].enabled
+    assert page_adds(size, cols + 1)[0] == one_down  # a first item mid-row shows its whole row
 
-    # the last offset shows the last n items; past it, the list stays at the end
-    last, lay3 = page_adds(size, 30 - n)
-    assert last == [item.id for item in BIG.items[-n:]]
+    # the last offset shows the last rows; past it, the list stays at the end
+    last, lay3 = page_adds(size, 99)
+    assert last[-1] == BIG.items[-1].id and len(last) >= n - cols + 1
     assert not {b.id: b for b in lay3.buttons}["page-next"].enabled
-    assert page_adds(size, 99)[0] == last
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
@@ -277,13 +283,19 @@ def test_warning_is_a_countdown_box_over_the_panel():
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
-def test_toast_shows_in_the_free_part_of_the_screen(size):
-    v = view(Screen.SHOPPING, toast=Toast("Added: Apple ×1", 3))
+def test_a_toast_shows_on_its_target_or_low_in_the_panel(size):
+    """Feedback where the shopper looks: on the tile just added; a toast about nothing on screen sits
+    in the panel above the footer buttons, never over the camera picture."""
+    v = view(Screen.SHOPPING, Cart().add(CATALOG.items[1]), toast=Toast("Added: Banana ×1", 3, "add:banana"))
     lay = layout(v, CATALOG, size)
     (toast,) = [t for t in lay.texts if t.style == "toast"]
-    assert toast.text == "Added: Apple ×1"
-    assert lay.feed_area.contains((toast.x, toast.y))
-    assert not lay.panel.contains((toast.x, toast.y))
+    tile = next(b for b in lay.buttons if b.id == "add:banana")
+    assert toast.text == "Added: Banana ×1"
+    assert (toast.x, toast.y) == (tile.rect.center[0], tile.rect.y + toast.size)
+    lay = layout(view(Screen.SHOPPING, toast=Toast("Removed: Apple", 4)), CATALOG, size)
+    (toast,) = [t for t in lay.texts if t.style == "toast"]
+    footer = next(b for b in lay.buttons if b.id == "checkout")
+    assert lay.panel.contains((toast.x, toast.y)) and toast.y + toast.size // 2 <= footer.rect.y
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
@@ -360,8 +372,6 @@ def test_no_text_tells_the_shopper_to_start_with_an_open_hand():
                                                         for s in lay.instructions]
         for w in words:
             assert not ("open hand" in w and "start" in w), w
-    (raise_step,) = [s for s in layout(sample("attract"), CATALOG, (1920, 1080)).instructions if s.kind == "raise"]
-    assert "start" in raise_step.detail.text and "open" not in raise_step.detail.text.lower()
 
 
 def test_quantity_button_can_be_turned_off():
@@ -377,15 +387,59 @@ def test_quantity_button_can_be_turned_off():
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
-def test_attract_teaches_the_four_gestures(size):
+def test_attract_calls_from_afar_and_shows_point_then_ok(size):
     lay = layout(sample("attract"), CATALOG, size)
-    assert [i.kind for i in lay.instructions] == ["raise", "point", "ok", "palm"]
-    titles = [i.title.text for i in lay.instructions]
-    assert titles == ["Raise your hand", "Point to move", "OK sign to select", "Open hand to go back"]
-    tops = [i.rect.y for i in lay.instructions]
-    assert tops == sorted(tops)
-    for a, b in itertools.combinations(lay.instructions, 2):
-        assert not overlap(a.rect, b.rect)
+    headline = lay.texts[0]
+    assert headline.text == "Raise your hand" and headline.size >= 0.07 * size[1]
+    assert max(t.size for t in lay.texts) == headline.size  # the biggest words on the screen
+    (loop,) = lay.instructions
+    assert loop.kind == "point-ok" and loop.icon.w >= 0.15 * size[1]
+    steps = [t.text for t in lay.texts if t.style == "strong"]
+    assert steps == ["Raise your hand", "Point to move", "👌 to select"]
+    assert [b.text for b in lay.badges] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_practice_offers_one_big_target_and_hold_still(size):
+    lay = layout(sample("practice"), CATALOG, size)
+    got = {b.id: b for b in lay.buttons}
+    assert set(got) == {"practice", "hold-still"}
+    assert got["practice"].rect.w >= 0.15 * size[1]  # bigger than any target while shopping
+    assert "👌" in got["hold-still"].text
+    held = layout(dict(sample_views(CATALOG, every=True))["practice-hold"], CATALOG, size)
+    assert ids(held) == ["practice"]
+    assert any("hold still" in t.text for t in held.texts)
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_no_text_is_smaller_than_the_smallest_size(case):
+    size, _, v = case
+    lay = layout(v, CATALOG, size)
+    texts = list(lay.texts) + (list(lay.modal.texts) if lay.modal else [])
+    for t in texts:
+        assert t.size >= MIN_TEXT * size[1] or t.text == "", t
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_shopping_is_a_grid_of_picture_tiles(size):
+    cart = Cart().add(CATALOG.items[0], 2)
+    lay = layout(view(Screen.SHOPPING, cart), CATALOG, size)
+    tiles = [b for b in lay.buttons if b.id.startswith("add:")]
+    assert all(b.style == "tile" for b in tiles)
+    assert len({b.rect.y for b in tiles}) >= 1 and len({b.rect.x for b in tiles}) >= 2  # columns
+    for b in tiles:
+        (pic,) = [p for p in lay.pictures if inside(p.rect, b.rect)]
+        assert pic.key == b.id.removeprefix("add:") and pic.rect.w >= 0.25 * b.rect.w
+        assert pic.rect.y + pic.rect.h < b.rect.y + b.rect.h - lay.texts[0].size // 2  # name and price below
+    (count,) = [x for x in lay.badges if x.text == "×2"]
+    assert next(b for b in tiles if b.id == "add:apple").rect.contains(count.centre)
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1080, 1350)], ids=str)
+def test_portrait_keeps_a_third_of_the_height_for_the_mirror(size):
+    for _, v in sample_views(CATALOG, every=True):
+        lay = layout(v, CATALOG, size)
+        assert lay.feed_area.h >= 0.35 * size[1] and lay.panel.y >= lay.feed_area.h
 
 
 # -- the Undo offer --------------------------------------------------------------------------------
@@ -393,7 +447,8 @@ def test_attract_teaches_the_four_gestures(size):
 def _kiosk_with_cart(size, now=1.0):
     from kiosk.shop.machine import Act, Intent, Kiosk, KioskTimings
 
-    k = Kiosk(CATALOG, KioskTimings(undo_seconds=5.0), lambda: "uid", page_size=catalog_rows(size))
+    k = Kiosk(CATALOG, KioskTimings(undo_seconds=5.0), lambda: "uid", page_size=catalog_rows(size),
+              cart_rows=paging(size, len(CATALOG.items)).cart_rows, practice=False)
     k.handle(Intent(Act.START), now)
     for item_id in ("apple", "banana", "croissant"):
         k.handle(Intent(Act.ADD, item_id), now)

@@ -35,6 +35,12 @@ def do(k: Kiosk, act: Act, now: float, arg: str | None = None) -> list[PlaceOrde
     return k.handle(Intent(act, arg), now)
 
 
+def start(k: Kiosk, now: float) -> None:
+    """Start a session and make its practice click: the shopping screen."""
+    do(k, Act.START, now)
+    do(k, Act.PRACTICE, now)
+
+
 def lines(k: Kiosk) -> list[tuple[str, int]]:
     return [(line.item.id, line.qty) for line in k.view().cart.lines]
 
@@ -51,6 +57,9 @@ def drive_to(screen: Screen, now: float = 1.0, filled: bool = True, page_size: i
     if screen is Screen.ATTRACT:
         return k
     do(k, Act.START, now)
+    if screen is Screen.PRACTICE:
+        return k
+    do(k, Act.PRACTICE, now)  # the practice click every session starts with
     if filled:
         do(k, Act.ADD, now, "apple")
     for item_id in extra:
@@ -88,7 +97,7 @@ def placing(now: float = 1.0) -> tuple[Kiosk, list[PlaceOrder]]:
 def test_drive_to_reaches_each_screen(screen):
     v = drive_to(screen).view()
     assert v.screen is screen
-    assert v.cart.is_empty == (screen in (Screen.ATTRACT, Screen.RECEIPT))
+    assert v.cart.is_empty == (screen in (Screen.ATTRACT, Screen.PRACTICE, Screen.RECEIPT))
 
 
 # --- the transition table -------------------------------------------------------------------------
@@ -160,7 +169,9 @@ def test_every_transition_row(row):
 def test_transition_table_covers_the_documented_flow():
     # Written from the module docstring / UI, independently of the table's literal.
     expected = {
-        (Screen.ATTRACT, Act.START): Screen.SHOPPING,
+        (Screen.ATTRACT, Act.START): Screen.PRACTICE,
+        (Screen.PRACTICE, Act.PRACTICE): Screen.SHOPPING,
+        (Screen.PRACTICE, Act.HOLD_MODE): Screen.PRACTICE,
         (Screen.SHOPPING, Act.OPEN_CART): Screen.CART,
         (Screen.CART, Act.BACK): Screen.SHOPPING,
         (Screen.CART, Act.QTY): Screen.QUANTITY,
@@ -455,7 +466,7 @@ UNDO_TIMINGS = KioskTimings(start_hold=0.5, inactivity_warn=30, inactivity_reset
 def cart_of(*lines_: tuple[str, int], page_size: int = 6, now: float = 1.0) -> Kiosk:
     """A kiosk on the cart screen holding these (item id, qty) lines, in this order."""
     k = make(timings=UNDO_TIMINGS, page_size=page_size)
-    do(k, Act.START, now)
+    start(k, now)
     for item_id, qty in lines_:
         for _ in range(qty):
             do(k, Act.ADD, now, item_id)
@@ -544,7 +555,7 @@ def test_undo_offer_ends_when_the_cart_screen_is_left(leave):
             do(k, Act.OPEN_CART, 3.0)
         assert k.view().screen is Screen.CART
     else:
-        do(k, Act.START, 48.0)
+        start(k, 48.0)
         do(k, Act.ADD, 48.0, "milk")
         do(k, Act.OPEN_CART, 48.0)
     assert k.view().undo is None
@@ -620,6 +631,8 @@ def started(at: float = 10.0) -> Kiosk:
     k = make()
     k.tick(at - TIMINGS.start_hold, True)
     k.tick(at, True)
+    assert k.view().screen is Screen.PRACTICE
+    do(k, Act.PRACTICE, at)
     assert k.view().screen is Screen.SHOPPING
     return k
 
@@ -742,7 +755,7 @@ def test_start_progress_on_attract():
     assert k.start_progress(5.3) is None
     k.tick(6.0, True)
     k.tick(6.5, True)
-    assert k.view().screen is Screen.SHOPPING and k.start_progress(6.5) is None
+    assert k.view().screen is Screen.PRACTICE and k.start_progress(6.5) is None
 
 
 def test_held_hand_starts_a_session():
@@ -751,7 +764,7 @@ def test_held_hand_starts_a_session():
     k.tick(100.3, True)
     assert k.view().screen is Screen.ATTRACT
     k.tick(100.5, True)
-    assert k.view().screen is Screen.SHOPPING
+    assert k.view().screen is Screen.PRACTICE
 
 
 def test_short_hand_does_not_start():
@@ -763,7 +776,7 @@ def test_short_hand_does_not_start():
     k.tick(101.0, True)
     assert k.view().screen is Screen.ATTRACT
     k.tick(101.1, True)  # 0.5 s since the hand came back
-    assert k.view().screen is Screen.SHOPPING
+    assert k.view().screen is Screen.PRACTICE
 
 
 # --- paging and scrolling -------------------------------------------------------------------------
@@ -773,7 +786,7 @@ ITEMS14 = Catalog("EUR", tuple(Item(f"i{n}", f"Item {n}", 100 + n) for n in rang
 
 def test_paging_moves_a_page_of_rows_and_clamps():
     k = make(ITEMS14, page_size=6)  # 14 items, 6 rows: first item shown 0, 6, then 8 (the last six)
-    do(k, Act.START, 1)
+    start(k, 1)
     do(k, Act.PAGE_PREV, 2)
     assert k.view().first == 0
     seen = []
@@ -792,7 +805,7 @@ def test_paging_moves_a_page_of_rows_and_clamps():
 
 def test_scroll_moves_by_rows_and_clamps():
     k = make(ITEMS14, page_size=6)
-    do(k, Act.START, 1)
+    start(k, 1)
     seen = []
     for rows in ("1", "2", "-1", "10", "-20", "junk"):
         do(k, Act.SCROLL, 2, rows)
@@ -810,7 +823,7 @@ def test_single_page_catalog_does_not_page():
 def test_cart_scroll_stays_valid_when_lines_go():
     items = tuple(Item(f"i{n}", f"Item {n}", 100 + n) for n in range(5))
     k = make(Catalog("EUR", items), page_size=2)
-    do(k, Act.START, 1)
+    start(k, 1)
     for item in items:
         do(k, Act.ADD, 1, item.id)
     do(k, Act.OPEN_CART, 2)
@@ -878,3 +891,62 @@ def test_timings_validation(kw):
 def test_timings_valid():
     t = KioskTimings(inactivity_warn=30, inactivity_reset=45)
     assert (t.inactivity_warn, t.inactivity_reset) == (30, 45)
+
+
+# --- the practice screen, the grid, feedback at the target ----------------------------------------
+
+def test_practice_comes_first_and_nothing_can_be_bought_there():
+    k = make()
+    do(k, Act.START, 1.0)
+    assert k.view().screen is Screen.PRACTICE
+    for act, arg in ((Act.ADD, "apple"), (Act.CHECKOUT, None), (Act.OPEN_CART, None)):
+        do(k, act, 1.1, arg)
+        assert k.view().screen is Screen.PRACTICE and k.view().cart.is_empty
+    do(k, Act.PRACTICE, 1.2)
+    assert k.view().screen is Screen.SHOPPING
+
+
+def test_practice_can_be_turned_off():
+    k = Kiosk(CATALOG, TIMINGS, lambda: "uid", practice=False)
+    do(k, Act.START, 1.0)
+    assert k.view().screen is Screen.SHOPPING
+
+
+def test_hold_still_lasts_the_session_and_not_the_next():
+    k = make()
+    do(k, Act.START, 1.0)
+    assert not k.view().hold_to_select
+    do(k, Act.HOLD_MODE, 1.5)
+    assert k.view().screen is Screen.PRACTICE and k.view().hold_to_select
+    do(k, Act.PRACTICE, 2.0)
+    do(k, Act.ADD, 2.5, "apple")
+    assert k.view().hold_to_select  # still on while shopping
+    k.tick(2.5 + TIMINGS.inactivity_reset + 1, False)  # the shopper walked away
+    assert k.view().screen is Screen.ATTRACT and not k.view().hold_to_select
+    do(k, Act.START, 100.0)
+    assert not k.view().hold_to_select  # the next shopper starts with the 👌 again
+
+
+def test_add_records_the_item_and_puts_its_toast_on_its_tile():
+    k = drive_to(Screen.SHOPPING, filled=False)
+    do(k, Act.ADD, 3.0, "milk")
+    v = k.view()
+    assert v.added is not None and (v.added.item_id, v.added.since) == ("milk", 3.0)
+    assert v.toast is not None and v.toast.target == "add:milk"
+    do(k, Act.OPEN_CART, 3.5)
+    assert k.view().added is None  # only the shopping screen shows the flight
+
+
+def test_a_grid_scrolls_by_whole_rows_and_pages_by_pages():
+    items = tuple(Item(f"i{n:02d}", f"Item {n}", 100) for n in range(14))
+    k = Kiosk(Catalog("EUR", items), TIMINGS, lambda: "uid", page_size=6, columns=3, practice=False)
+    do(k, Act.START, 1.0)
+    do(k, Act.SCROLL, 1.0, "1")
+    assert k.view().first == 3  # one row of three
+    do(k, Act.PAGE_NEXT, 1.0)
+    assert k.view().first == 9  # a page of six
+    do(k, Act.PAGE_NEXT, 1.0)
+    # 14 items are 5 rows; two rows a page: the last page starts at row 3 (item 9), never mid-row
+    assert k.view().first == 9
+    do(k, Act.SCROLL, 1.0, "-9")
+    assert k.view().first == 0

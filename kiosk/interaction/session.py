@@ -29,14 +29,14 @@ from kiosk.shop.catalog import Catalog
 from kiosk.shop.machine import Act, Intent, Kiosk, KioskTimings, PlaceOrder, Screen, intent_for_target
 from kiosk.types import Hand, PointerKind
 from kiosk.ui.hud import Hud
-from kiosk.ui.layout import Layout, LayoutOptions, catalog_rows, layout
+from kiosk.ui.layout import Layout, LayoutOptions, layout, paging
 from kiosk.vision.stage import Tracked
 
 PALM = (0, 5, 9, 13, 17)
 """Landmarks whose mean is the hand's centre (the grab follows it: the fingertip curls away in a fist)."""
 MOTION = 0.03
 """Hand movement that counts as activity (holds off the inactivity countdown), fraction of the screen height."""
-SOUND_FOR = {Act.ADD: "add", Act.INC: "add", Act.DEC: "key", Act.REMOVE: "back", Act.DIGIT: "key",
+SOUND_FOR = {Act.PRACTICE: "add", Act.HOLD_MODE: "key", Act.ADD: "add", Act.INC: "add", Act.DEC: "key", Act.REMOVE: "back", Act.DIGIT: "key",
              Act.ERASE: "erase", Act.BACK: "back", Act.UNDO: "add"}
 """The sound of an accepted intent; starting a session and the receipt have their own (Effects.screen_changed)."""
 
@@ -48,8 +48,11 @@ class Session:
         self.effects = effects
         h = size[1]
         self.pointer = Pointer(size, pointer)
-        self.kiosk = Kiosk(catalog, timings, new_uid, page_size=catalog_rows(size, options.sizes))
-        self.dwell = Dwell(DwellConfig(ui.dwell_seconds, ui.dwell_settle, rearm_px=0.04 * h)) if ui.dwell else None
+        pages = paging(size, len(catalog.items), options.sizes)
+        self.kiosk = Kiosk(catalog, timings, new_uid, pages.page_size, pages.columns, pages.cart_rows, ui.practice)
+        # Always made: the practice screen's "hold still" button is selected by dwelling, and a shopper who
+        # picks it selects everything that way for the rest of the session.
+        self.dwell = Dwell(DwellConfig(ui.dwell_seconds, ui.dwell_settle, rearm_px=0.04 * h))
         self.holds = GestureActions(HoldConfig(hold=ui.gesture_hold, confirm_hold=ui.confirm_hold)) \
             if ui.gestures else None
         self.motion = Motion(MOTION * h)
@@ -104,9 +107,17 @@ class Session:
         self._handle(lambda: self.kiosk.tick(t, hand is not None, active), t, i)
         self._warn()
         self.effects.journal_cart(self.kiosk.cart, self.kiosk.screen, self.kiosk.order_uid, t, i)
-        shown = tracked.gesture.label if self.ui.show_gesture and hand is not None else None
-        return Hud(t, self.aim(state.cursor), state.pressed, state.ok, dwell, self.kiosk.start_progress(t), shown,
-                   holds.holding, holds.grabbing, self.clicked_at, self.screen_since)
+        return Hud(t, self.aim(state.cursor), state.pressed, state.ok, dwell, self.kiosk.start_progress(t),
+                   holds.holding, holds.grabbing, self.clicked_at, self.screen_since, self._outside(hand))
+
+    def _outside(self, hand: Hand | None) -> tuple[int, int] | None:
+        """Which way the fingertip has left the active region, (-1|0|1, -1|0|1) for x and y; None inside."""
+        if hand is None:
+            return None
+        x0, y0, x1, y1 = self.pointer_config.active_region
+        x, y = hand.tip
+        edge = (-1 if x < x0 else 1 if x > x1 else 0, -1 if y < y0 else 1 if y > y1 else 0)
+        return edge if edge != (0, 0) else None
 
     def aim(self, pos: tuple[float, float] | None) -> tuple[float, float] | None:
         """The cursor as drawn and hit-tested: pulled toward the nearest target (magnetism)."""
@@ -132,11 +143,11 @@ class Session:
             self.effects.sound(SOUND_FOR.get(intent.act, "click"))
 
     def _dwell(self, t: float, i: int, state: PointerState, label: str) -> float:
-        if self.dwell is None:
-            return 0.0
         aim = self.aim(state.cursor)
         target = self.layout().hit(aim)
-        eligible = not state.pressed and state.ok < self.pointer_config.release_at and label in ("point", "none")
+        dwelling = self.ui.dwell or self.kiosk.hold_to_select or (target is not None and target.id == "hold-still")
+        eligible = dwelling and not state.pressed and state.ok < self.pointer_config.release_at \
+            and label in ("point", "none")
         d = self.dwell.update(t, aim, target.id if target else None, eligible)
         if d.selected:
             self.effects.log("dwell", t, i, pos=rounded(aim), target=self._logged(d.selected))
@@ -185,6 +196,5 @@ class Session:
     def _screen_change(self, before: Screen, t: float, i: int) -> None:
         if self.kiosk.screen is not before:
             self.screen_since = t
-            if self.dwell is not None:
-                self.dwell.reset()
+            self.dwell.reset()
             self.effects.screen_changed(before, self.kiosk.screen, t, i)

@@ -38,6 +38,9 @@ from kiosk.shop.catalog import Catalog
 
 class Screen(Enum):
     ATTRACT = "attract"
+    PRACTICE = "practice"
+    """The first screen of a session: one target that teaches the 👌 click (or hold-still) before anything
+    can be bought."""
     SHOPPING = "shopping"
     CART = "cart"
     QUANTITY = "quantity"
@@ -53,6 +56,10 @@ KEYPAD_SCREENS = (Screen.QUANTITY, Screen.PIN)
 
 class Act(Enum):
     START = "start"
+    PRACTICE = "practice"
+    """The practice target: the shopper has made a click, shopping begins."""
+    HOLD_MODE = "hold-still"
+    """Select by holding still (dwell) for the rest of this session, for people who cannot make the 👌."""
     ADD = "add"
     INC = "inc"
     DEC = "dec"
@@ -89,7 +96,9 @@ class Intent:
 
 S, A = Screen, Act
 TRANSITIONS: dict[tuple[Screen, Act], Screen] = {
-    (S.ATTRACT, A.START): S.SHOPPING,
+    (S.ATTRACT, A.START): S.PRACTICE,  # straight to SHOPPING when the practice is off ([ui] practice)
+    (S.PRACTICE, A.PRACTICE): S.SHOPPING,
+    (S.PRACTICE, A.HOLD_MODE): S.PRACTICE,
     (S.SHOPPING, A.ADD): S.SHOPPING,
     (S.SHOPPING, A.PAGE_PREV): S.SHOPPING,
     (S.SHOPPING, A.PAGE_NEXT): S.SHOPPING,
@@ -119,6 +128,7 @@ TRANSITIONS: dict[tuple[Screen, Act], Screen] = {
     (S.CONFIRM, A.ORDER_STORED): S.RECEIPT,
     (S.CONFIRM, A.ORDER_FAILED): S.CONFIRM,
     (S.RECEIPT, A.DONE): S.ATTRACT,
+    (S.PRACTICE, A.TIMEOUT): S.ATTRACT,
     (S.SHOPPING, A.TIMEOUT): S.ATTRACT,
     (S.CART, A.TIMEOUT): S.ATTRACT,
     (S.QUANTITY, A.TIMEOUT): S.ATTRACT,
@@ -128,7 +138,7 @@ TRANSITIONS: dict[tuple[Screen, Act], Screen] = {
 }
 """(screen, act) -> next screen. Anything not listed is ignored."""
 
-TARGET_ACTS = {a.value: a for a in (A.START, A.ADD, A.INC, A.DEC, A.REMOVE, A.QTY, A.OPEN_CART, A.BACK,
+TARGET_ACTS = {a.value: a for a in (A.START, A.PRACTICE, A.HOLD_MODE, A.ADD, A.INC, A.DEC, A.REMOVE, A.QTY, A.OPEN_CART, A.BACK,
                                     A.CHECKOUT, A.CONFIRM, A.DONE, A.PAGE_PREV, A.PAGE_NEXT, A.DIGIT,
                                     A.ERASE, A.ENTER, A.UNDO)}
 """Acts a click target can ask for (SCROLL comes from the grab gesture, the rest from the app)."""
@@ -193,6 +203,28 @@ class Toast:
 
     text: str
     serial: int
+    target: str | None = None
+    """The target it is about ("add:apple"): the layout shows it there, where the shopper looks."""
+
+
+@dataclass(frozen=True)
+class Added:
+    """The item added last and when (s): its picture flies to the cart and the cart's count bounces."""
+
+    item_id: str
+    since: float
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How many entries one page of each list shows at the screen's size (the layout works it out)."""
+
+    page_size: int = 6
+    """Catalog items one page of the shopping screen shows."""
+    columns: int = 1
+    """Catalog items in one row of the shopping grid: a scroll moves whole rows."""
+    cart_rows: int | None = None
+    """Cart lines one page of the cart screen shows; None: page_size."""
 
 
 @dataclass(frozen=True)
@@ -232,17 +264,26 @@ class View:
     toast: Toast | None = None
     undo: UndoOffer | None = None
     """The Undo offer the cart screen shows, else None."""
+    hold_to_select: bool = False
+    """The shopper chose to select by holding still (on the practice screen) for this session."""
+    added: Added | None = None
 
 
 class Kiosk:
     """The state machine. Feed it intents and ticks with `now` in seconds; read `view()`."""
 
-    def __init__(self, catalog: Catalog, timings: KioskTimings, new_uid: Callable[[], str], page_size: int = 6):
+    def __init__(self, catalog: Catalog, timings: KioskTimings, new_uid: Callable[[], str], page_size: int = 6,
+                 columns: int = 1, cart_rows: int | None = None, practice: bool = True):
+        """page_size, columns, cart_rows: see `Paging`. practice: START opens the practice screen (else shopping)."""
         self.catalog = catalog
         self.timings = timings
         self.new_uid = new_uid
-        self.page_size = max(1, page_size)
-        """Rows one page of a list shows (the layout's count at the screen's size)."""
+        self.columns = max(1, columns)
+        self.page_size = max(self.columns, page_size)
+        self.cart_rows = max(1, cart_rows if cart_rows is not None else page_size)
+        self.practice = practice
+        self.hold_to_select = False
+        self._added: Added | None = None
         self.screen = Screen.ATTRACT
         self.cart = Cart()
         self.first = 0
@@ -262,7 +303,13 @@ class Kiosk:
         self._now = 0.0
 
     def _max_first(self, rows: int) -> int:
-        return max(0, rows - self.page_size)
+        """The cart list's last useful first row."""
+        return max(0, rows - self.cart_rows)
+
+    def _max_first_item(self) -> int:
+        """The shopping grid's last useful first item: the start of a grid row, with the last page full."""
+        n, cols = len(self.catalog.items), self.columns
+        return max(0, (-(-n // cols) - self.page_size // cols) * cols)
 
     def _cart_rows(self) -> int:
         """Rows of the cart list: its lines, and the Undo offer in the removed line's place."""
@@ -297,7 +344,8 @@ class Kiosk:
         if act in (A.ADD, A.INC) and item:
             self.cart = self.cart.add(item)
             if act is A.ADD:
-                self._show(f"Added: {item.name} ×{self.cart.qty(item.id)}", now)
+                self._show(f"Added: {item.name} ×{self.cart.qty(item.id)}", now, f"add:{item.id}")
+                self._added = Added(item.id, now)
         elif act == A.DEC and item:
             self.cart = self.cart.set_qty(item, self.cart.qty(item.id) - 1)
         elif act == A.REMOVE and arg:
@@ -314,12 +362,11 @@ class Kiosk:
                     step = int(arg or "0")
                 except ValueError:
                     return []
-            else:
-                step = self.page_size if act == A.PAGE_NEXT else -self.page_size
             if self.screen == S.CART:
-                self.cart_first += step
+                self.cart_first += step if act == A.SCROLL else self.cart_rows * (1 if act == A.PAGE_NEXT else -1)
             else:
-                self.first = min(max(self.first + step, 0), self._max_first(len(self.catalog.items)))
+                step = step * self.columns if act == A.SCROLL else self.page_size * (1 if act == A.PAGE_NEXT else -1)
+                self.first = min(max(self.first + step, 0), self._max_first_item())
         elif act == A.DIGIT:
             limit = PIN_LENGTH if self.screen == S.PIN else QTY_DIGITS
             if not (arg and len(arg) == 1 and arg.isdigit()):
@@ -342,8 +389,10 @@ class Kiosk:
                 if line_item is not None:
                     qty = int(self.entry)
                     self.cart = self.cart.set_qty(line_item, qty)
-                    self._show(f"{line_item.name} ×{min(qty, MAX_QTY_PER_LINE)}" if qty > 0
-                               else f"Removed: {line_item.name}", now)
+                    if qty > 0:
+                        self._show(f"{line_item.name} ×{min(qty, MAX_QTY_PER_LINE)}", now, f"qty:{line_item.id}")
+                    else:
+                        self._show(f"Removed: {line_item.name}", now)
             else:  # PIN: the simulated card accepts any four digits
                 if len(self.entry) != PIN_LENGTH:
                     self.message = "Enter all 4 digits of your PIN" if self.entry else "Enter your PIN first"
@@ -373,7 +422,11 @@ class Kiosk:
             lines.insert(min(offer.index, len(lines)), offer.line)
             self.cart, self._undo = Cart(tuple(lines)), None
             self.cart_first = offer.cart_first
-            self._show(f"Back in the cart: {offer.line.item.name} ×{offer.line.qty}", now)
+            self._show(f"Back in the cart: {offer.line.item.name} ×{offer.line.qty}", now, f"qty:{offer.line.item.id}")
+        elif act == A.HOLD_MODE:
+            self.hold_to_select = True
+        elif act == A.START and not self.practice:
+            nxt = S.SHOPPING
         elif act in (A.TIMEOUT, A.DONE):
             self._reset()
         elif act == A.BACK and self.screen == S.CONFIRM:
@@ -436,12 +489,13 @@ class Kiosk:
             toast = self._toast[0]
         entry_item = self.entry_item if self.screen == S.QUANTITY else None
         undo = self._undo if self.screen == S.CART and self._undo and self._now < self._undo.until else None
+        added = self._added if self.screen is S.SHOPPING else None
         return View(self.screen, self.cart, self.first, self.placing, self.receipt, warning_left, self.message,
-                    self.cart_first, self.entry, entry_item, toast, undo)
+                    self.cart_first, self.entry, entry_item, toast, undo, self.hold_to_select, added)
 
-    def _show(self, text: str, now: float) -> None:
+    def _show(self, text: str, now: float, target: str | None = None) -> None:
         self._toasts += 1
-        self._toast = (Toast(text, self._toasts), now + self.timings.toast_seconds)
+        self._toast = (Toast(text, self._toasts, target), now + self.timings.toast_seconds)
 
     def _go(self, screen: Screen, now: float) -> None:
         if screen != self.screen:
@@ -454,4 +508,4 @@ class Kiosk:
     def _reset(self) -> None:
         self.cart, self.first, self.cart_first, self.placing, self.order_uid = Cart(), 0, 0, False, None
         self.entry, self.entry_item, self._toast, self._undo = "", None, None, None
-        self._hand_since = None
+        self._hand_since, self.hold_to_select, self._added = None, False, None

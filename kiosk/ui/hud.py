@@ -17,10 +17,10 @@ from kiosk.config import TRACKER_TUNABLES
 
 STEP_SECONDS = 2.2
 """The attract screen highlights one instruction this long, then the next."""
-
-GESTURE_NAMES = {"point": "pointing", "ok": "OK", "palm": "open hand", "fist": "fist", "thumbs_up": "thumbs up",
-                 "thumbs_down": "thumbs down", "peace": "peace", "none": ""}
-"""Classifier label -> the words shown beside the cursor."""
+POINT_OK_SECONDS = 3.2
+"""One loop of the attract screen's big hand: it points its way to a target, makes the 👌 on it, opens."""
+POINT_OK_CLICK = (0.5, 0.78)
+"""The part of that loop (fractions) in which the hand is closed on the target: the target flashes then."""
 
 
 @dataclass(frozen=True)
@@ -36,15 +36,16 @@ class Hud:
     """Dwell progress 0..1 on the ring."""
     start: float | None = None
     """Attract screen: 0..1 of the hand hold that starts a session."""
-    gesture: str | None = None
-    """The recognised gesture's label, shown beside the cursor; None when that is off."""
     holding: tuple[str, float] | None = None
     """A held gesture's action ("Back") and 0..1 of its hold."""
     grabbing: bool = False
     clicked_at: float | None = None
     """When the last selection happened (s): the cursor pulses."""
     screen_since: float = 0.0
-    """When the current screen appeared (s): the receipt's celebration starts then."""
+    """When the current screen appeared (s): the screen's entrance and the receipt's celebration start then."""
+    outside: tuple[int, int] | None = None
+    """The fingertip has left the active region this way (x, y each -1, 0 or 1): arrows at the screen's
+    edge show where to bring the hand back; None while it is inside."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,9 @@ def attract_frames(kind: str, n: int = 48) -> np.ndarray:
 
     kind: raise (a hand rising into view, pointing: any hand starts, and the open hand
     is kept for "back"), point (a pointing hand sweeping side to side), ok (pointing,
-    closing into the OK sign, opening), palm (an open hand waving).
+    closing into the OK sign, opening), palm (an open hand waving), point-ok (a pointing
+    hand moving onto a target at the box's centre-top, closing into the 👌 there during
+    POINT_OK_CLICK, opening again).
     """
     from kiosk.gestures.handgen import POSES, interpolate, pose_world, render
 
@@ -125,6 +128,13 @@ def attract_frames(kind: str, n: int = 48) -> np.ndarray:
             pose, yaw = interpolate(POSES["point"], POSES["ok"], min(1.0, 1.6 * wave)), 0.9
         elif kind == "palm":
             pose, roll = POSES["palm"], 0.3 * math.sin(2 * math.pi * s)
+        elif kind == "point-ok":
+            a, b = POINT_OK_CLICK
+            travel = min(1.0, s / (a - 0.12))
+            ease = 1 - (1 - travel) ** 3
+            dx, dy = -0.22 * (1 - ease), 0.12 * (1 - ease)
+            close = min(1.0, max(0.0, (s - (a - 0.12)) / 0.12)) if s < b else max(0.0, 1 - (s - b) / 0.1)
+            pose, yaw = interpolate(POSES["point"], POSES["ok"], close), 0.7 * close
         else:
             raise ValueError(f"unknown attract icon {kind!r}")
         hand = render(pose_world(pose), anchor=(0.5 + dx, 0.62 + dy), anchor_landmark=0, hand_height=0.62,

@@ -15,16 +15,26 @@ the picture, fitted to the width, the top (see `feed_area` and `picture_rect`).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.shop.catalog import Catalog
-from kiosk.shop.machine import PIN_LENGTH, QTY_DIGITS, Screen, View
+from kiosk.shop.catalog import Catalog, Item
+from kiosk.shop.machine import PIN_LENGTH, QTY_DIGITS, Added, Paging, Screen, View
 from kiosk.types import DEFAULT_ACTIVE_REGION, Region
 from kiosk.ui.theme import Sizes
 
 MIN_TARGET = 0.08
 """Smallest target side as a fraction of the screen height: big enough for a hand."""
+MIN_TEXT = 0.035
+"""Smallest text size as a fraction of the screen height: readable from two metres (38 px at 1080p). Longer
+text is never drawn smaller than this: it is cut short with an ellipsis instead."""
+PORTRAIT_MIRROR = 0.35
+"""Portrait: the mirror's share of the height, at least; the panel takes the rest below it."""
+LOW_PANEL = 0.72
+"""Square and 4:3 screens: the panel's share of the height (less room across, so more down)."""
+FLIGHT_SECONDS = 0.55
+"""An added item's picture takes this long to fly to the cart; the cart's count bounces when it lands."""
 WIDE = 1.5
 """Screens at least this much wider than high get the panel on the right; others (portrait,
 square, 4:3) get it at the bottom, so the picture beside it is never a sliver."""
@@ -74,10 +84,35 @@ class Text:
 
 @dataclass(frozen=True)
 class Picture:
-    """An item's image (from the catalog), drawn scaled to fit `rect` (screen px)."""
+    """An item's picture drawn to fit `rect` (screen px): the catalog's image, or when it has none (or it
+    cannot be read) a generated tile in the item's own colour with its initial."""
 
-    path: Path
+    path: Path | None
     rect: Rect
+    key: str = ""
+    """The item id: picks the generated tile's colour, so an item keeps its colour on every screen."""
+    label: str = ""
+    """The item's name: the generated tile shows its initial."""
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A count in a disc (the cart's item count, an item's quantity in the cart)."""
+
+    centre: tuple[int, int]
+    radius: int
+    text: str
+    bounce_since: float | None = None
+    """When the count last went up (s): the disc bounces."""
+
+
+@dataclass(frozen=True)
+class Flight:
+    """An added item's picture flying from its tile to the cart (drawn for FLIGHT_SECONDS from `since`)."""
+
+    picture: Picture
+    to: Rect
+    since: float
 
 
 @dataclass(frozen=True)
@@ -144,10 +179,12 @@ class Layout:
     scrollbars: tuple[Scrollbar, ...] = ()
     countdowns: tuple[Countdown, ...] = ()
     modal: Modal | None = None
+    badges: tuple[Badge, ...] = ()
+    flight: Flight | None = None
     feed_area: Rect | None = None
     """The part of the screen the panel leaves free (notes, hints and toasts go there)."""
     badge: Rect | None = None
-    """The receipt's check mark."""
+    """The receipt's check mark (the celebration starts from it)."""
     list_area: Rect | None = None
     """The scrollable list (the grab gesture scrolls it)."""
     row: int = 1
@@ -183,8 +220,9 @@ def picture_rect(frame_size: tuple[int, int], size: tuple[int, int], feed_area: 
                  region: Region = DEFAULT_ACTIVE_REGION) -> Rect:
     """Where the (mirrored) camera picture goes, screen px; it may reach past the screen's edges.
 
-    Wide screens: scaled to the screen's height; others: to its width. Along the other axis
-    it is shifted so the part the panel leaves free (`feed_area`) shows the pointer's
+    Wide screens: scaled to the screen's height; others: to its width, or more if that leaves
+    the free part unfilled (a 16:9 camera above a portrait panel: its sides are cut, centred).
+    Along the other axis it is shifted so the part the panel leaves free (`feed_area`) shows the pointer's
     active `region` (normalised, where the fingertip works), centred; a picture too wide
     for that (a 16:9 camera beside the panel) is scaled down until the region fits. The
     shift never opens a gap between the picture and the panel.
@@ -195,6 +233,7 @@ def picture_rect(frame_size: tuple[int, int], size: tuple[int, int], feed_area: 
     free = feed_area.w if landscape else feed_area.h
     lo, hi = (region[0], region[2]) if landscape else (region[1], region[3])
     scale = (h if landscape else w) / across
+    scale = max(scale, free / length)  # a wide camera on a tall screen: grown to reach the panel, sides cut
     need = (hi - lo) * length * scale
     if need > free:
         scale *= free / need
@@ -210,47 +249,97 @@ def picture_rect(frame_size: tuple[int, int], size: tuple[int, int], feed_area: 
 
 
 class _Grid:
-    """Vertical metrics shared by all screens of one screen size."""
+    """Metrics shared by all screens of one screen size, px."""
 
     def __init__(self, size: tuple[int, int], sizes: Sizes = Sizes()):
         w, h = size
         self.w, self.h = w, h
-        self.pad = round(sizes.pad * h)
+        self.pad = round(sizes.pad * min(w, h))  # margins by the short side: portrait keeps its space for content
+        self.gap = max(4, self.pad // 2)
         self.row = max(round(sizes.row * h), 1)
-        self.btn = max(round(sizes.button * h), round(MIN_TARGET * h))
-        self.font = round(sizes.font * h)
-        self.title = round(sizes.title * h)
+        self.btn = max(round(sizes.button * h), math.ceil(MIN_TARGET * h))
+        self.small = math.ceil(MIN_TEXT * h)
+        self.font = max(round(sizes.font * h), self.small)
+        self.title = max(round(sizes.title * min(w, h)), self.font)
         self.landscape = w >= WIDE * h
         if self.landscape:  # panel on the right; the picture shows left of it
             pw = max(round(sizes.panel_width * w), min(w - 2 * self.pad, round(0.9 * h)))
             self.panel = Rect(w - pw - self.pad, self.pad, pw, h - 2 * self.pad)
             self.feed_area = Rect(0, 0, self.panel.x, h)
         else:  # portrait, square or 4:3: panel in the lower part, the picture above it
-            ph = round(0.72 * h)
+            ph = h - math.ceil(PORTRAIT_MIRROR * h) - 2 * self.pad if h > w else round(LOW_PANEL * h)
             self.panel = Rect(self.pad, h - ph - self.pad, w - 2 * self.pad, ph)
             self.feed_area = Rect(0, 0, w, self.panel.y)
         p = self.panel
         self.x0, self.x1 = p.x + self.pad, p.x + p.w - self.pad
         self.top = p.y + self.pad + self.title + self.pad
         self.footer = p.y + p.h - self.pad - self.btn
+        self.bottom = self.footer - self.pad
+        """Where a list or grid above the footer buttons ends."""
+        self.thumb = min(self.row - self.gap, round(self.btn * 1.1))
+        """A cart or summary line's picture, px square."""
 
-    def title_text(self, text: str) -> Text:
+    def title_text(self, text: str, width: int | None = None) -> Text:
         return Text(text, self.x0, self.panel.y + self.pad + self.title // 2, self.title, "left", "title",
-                    self.x1 - self.x0)
+                    width or self.x1 - self.x0)
 
-    def rows_that_fit(self, reserved_rows: int = 1) -> int:
-        return max(1, (self.footer - self.top) // self.row - reserved_rows)
+    def pager_h(self) -> int:
+        return self.btn + self.gap
+
+    def grid(self, items: int) -> tuple[int, int]:
+        """(columns, rows) of the shopping grid: tiles about a quarter of the screen's short side wide, and
+        never so narrow that a short name at the smallest text size would not fit."""
+        width = self.x1 - self.x0
+        tile = max(0.27 * min(self.w, self.h), 5.5 * self.small)
+        cols = max(2, min(5, int((width + self.gap) // (tile + self.gap))))
+        tile_w = (width - (cols - 1) * self.gap) / cols
+        lowest = self.tile_text_h() + 2 * self.gap + 0.3 * tile_w  # the picture at least 30% of the width
+        needed = -(-items // cols)
+        fit = max(1, int((self.bottom - self.top + self.gap) // (lowest + self.gap)))
+        if needed <= fit:  # one page: the fewest rows, so the tiles are as big as they can be
+            return cols, needed
+        fit = max(1, int((self.bottom - self.top - self.pager_h() + self.gap) // (lowest + self.gap)))
+        rows = fit
+        return cols, rows
+
+    def tile_text_h(self) -> int:
+        """A tile's name and price, px."""
+        return self.font + self.small + self.gap
+
+    def cart_fit(self) -> int:
+        """Cart lines that fit above the total and the footer."""
+        return max(1, (self.bottom - self.title - self.pad - self.top) // self.line_h())
+
+    def cart_rows(self) -> int:
+        """Cart lines one page of a longer cart shows (the pager takes a line's place)."""
+        return max(1, self.cart_fit() - 1)
+
+    def line_h(self) -> int:
+        """Height of one cart line: one row, or two where the name would not fit beside the buttons."""
+        return self.row if self.wide_lines() else self.btn + self.font + self.gap
+
+    def wide_lines(self) -> bool:
+        """A cart line's name, picture and buttons fit in one row (landscape); else two rows (portrait)."""
+        return (self.x1 - self.x0) - 4 * self.btn - 2 * self.pad - self.thumb >= 7 * self.font
 
 
-def catalog_rows(size: tuple[int, int], sizes: Sizes = Sizes()) -> int:
-    """How many list rows one page shows at this screen size (one row is kept for paging)."""
-    return _Grid(size, sizes).rows_that_fit()
+def paging(size: tuple[int, int], items: int, sizes: Sizes = Sizes()) -> Paging:
+    """How the shopping grid and the cart list page at this screen size, for a catalog of `items`."""
+    g = _Grid(size, sizes)
+    cols, rows = g.grid(items)
+    return Paging(cols * rows, cols, g.cart_rows())
+
+
+def catalog_rows(size: tuple[int, int], sizes: Sizes = Sizes(), items: int = 1_000) -> int:
+    """Catalog items one page of the shopping screen shows at this size (a long catalog's page)."""
+    return paging(size, items, sizes).page_size
 
 
 def layout(view: View, catalog: Catalog, size: tuple[int, int], options: LayoutOptions = DEFAULT_OPTIONS) -> Layout:
     g = _Grid(size, options.sizes)
     build = {
         Screen.ATTRACT: _attract,
+        Screen.PRACTICE: _practice,
         Screen.SHOPPING: _shopping,
         Screen.CART: _cart,
         Screen.QUANTITY: _keypad,
@@ -259,16 +348,26 @@ def layout(view: View, catalog: Catalog, size: tuple[int, int], options: LayoutO
         Screen.RECEIPT: _receipt,
     }[view.screen]
     parts: dict = {"buttons": [], "texts": [], "pictures": [], "fields": [], "instructions": [], "scrollbars": [],
-                   "countdowns": []}
-    extra = build(view, catalog, g, options, parts) or {}
+                   "countdowns": [], "badges": []}
+    extra = {"row": g.row, **(build(view, catalog, g, options, parts) or {})}
     if view.toast is not None:
-        fa = g.feed_area
-        y = min(fa.y + round(fa.h * 0.78), fa.y + fa.h - g.pad - g.font)  # the pill clear of the panel
-        parts["texts"].append(Text(view.toast.text, fa.x + fa.w // 2, y, g.font, "center", "toast", fa.w - 4 * g.pad))
+        parts["texts"].append(_toast(view.toast, g, parts["buttons"]))
     modal = _warning(view.warning_left, g) if view.warning_left is not None else None
     return Layout(size, g.panel, tuple(parts["buttons"]), tuple(parts["texts"]), tuple(parts["pictures"]),
                   tuple(parts["fields"]), tuple(parts["instructions"]), tuple(parts["scrollbars"]),
-                  tuple(parts["countdowns"]), modal, g.feed_area, row=g.row, **extra)
+                  tuple(parts["countdowns"]), modal, tuple(parts["badges"]), feed_area=g.feed_area,
+                  **extra)
+
+
+def _toast(toast, g: _Grid, buttons: list[Button]) -> Text:
+    """The shopper's note, where the thing happened: on the target it is about (the tile just added), else
+    low in the panel, above the footer buttons."""
+    target = next((b for b in buttons if toast.target and b.id == toast.target), None)
+    if target is not None:
+        y = max(target.rect.y + g.font, g.pad + g.font)
+        return Text(toast.text, target.rect.center[0], y, g.font, "center", "toast", max(target.rect.w, g.h // 3))
+    p = g.panel
+    return Text(toast.text, p.x + p.w // 2, g.footer - g.pad - g.font // 2, g.font, "center", "toast", p.w - 4 * g.pad)
 
 
 def _warning(left: int, g: _Grid) -> Modal:
@@ -283,7 +382,7 @@ def _warning(left: int, g: _Grid) -> Modal:
         Text(str(left), cx, y + g.title // 2 + g.title, 2 * g.title, "center", "warning"),
         Text("Move your hand to keep shopping.", cx, rect.y + h - g.pad - g.font * 3 // 2, g.font, "center", "body",
              w - 2 * g.pad),
-        Text("At zero the cart is cleared.", cx, rect.y + h - g.pad - g.font // 2, round(g.font * 0.8), "center",
+        Text("At zero the cart is cleared.", cx, rect.y + h - g.pad - g.small // 2, g.small, "center",
              "muted", w - 2 * g.pad),
     ))
 
@@ -298,153 +397,235 @@ def _footer(g: _Grid, left: tuple[str, str, str], right: tuple[str, str, str] | 
     return buttons
 
 
-def _list(g: _Grid, first: int, total: int, per_page: int, parts: dict) -> tuple[int, dict]:
-    """Pager (Prev / Next and "1–4 of 9") in the row after the list, and a scrollbar beside it, when the
-    list is longer than a page. Returns the first row shown (clamped) and the layout's list fields."""
-    first = min(max(first, 0), max(0, total - per_page))
-    area = Rect(g.x0, g.top, g.x1 - g.x0, per_page * g.row)
-    if total > per_page:
-        y = g.top + per_page * g.row + (g.row - g.btn) // 2
-        pw = (g.x1 - g.x0) // 3
-        parts["buttons"] += [
-            Button("page-prev", Rect(g.x0, y, pw, g.btn), "‹ Prev", "secondary", first > 0),
-            Button("page-next", Rect(g.x1 - pw, y, pw, g.btn), "Next ›", "secondary", first < total - per_page)]
-        last = min(first + per_page, total)
-        parts["texts"].append(Text(f"{first + 1}–{last} of {total}", (g.x0 + g.x1) // 2, y + g.btn // 2, g.font,
-                                   "center", "muted", pw - g.pad))
-        bar_w = max(4, g.pad // 3)
-        track = Rect(g.x1 + (g.pad - bar_w) // 2, area.y, bar_w, area.h)
-        thumb_h = max(bar_w * 2, area.h * per_page // total)
-        thumb_y = area.y + (area.h - thumb_h) * first // (total - per_page)
-        parts["scrollbars"].append(Scrollbar(track, Rect(track.x, thumb_y, bar_w, thumb_h)))
-    return first, {"list_area": area}
+def _pager(g: _Grid, first: int, total: int, per_page: int, area: Rect, parts: dict, unit: str = "") -> None:
+    """Prev / Next and "1–4 of 9" below the list, and a scrollbar beside it (the list is longer than a page)."""
+    y = area.y + area.h + g.gap
+    pw = (g.x1 - g.x0) // 3
+    parts["buttons"] += [
+        Button("page-prev", Rect(g.x0, y, pw, g.btn), "‹ Prev", "secondary", first > 0),
+        Button("page-next", Rect(g.x1 - pw, y, pw, g.btn), "Next ›", "secondary", first < total - per_page)]
+    last = min(first + per_page, total)
+    parts["texts"].append(Text(f"{first + 1}–{last} of {total}{unit}", (g.x0 + g.x1) // 2, y + g.btn // 2, g.small,
+                               "center", "muted", pw - g.pad))
+    bar_w = max(4, g.pad // 3)
+    track = Rect(g.x1 + (g.pad - bar_w) // 2, area.y, bar_w, area.h)
+    thumb_h = max(bar_w * 2, area.h * per_page // total)
+    span = max(1, total - per_page)
+    thumb_y = area.y + (area.h - thumb_h) * min(first, span) // span
+    parts["scrollbars"].append(Scrollbar(track, Rect(track.x, thumb_y, bar_w, thumb_h)))
+
+
+def _picture(item: Item, rect: Rect) -> Picture:
+    return Picture(item.image, rect, item.id, item.name)
 
 
 def _attract(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
+    """Readable from three metres: one big call to action, a looping hand that points then makes the 👌,
+    and the three steps in a few words."""
     cx, fit = g.panel.x + g.panel.w // 2, g.x1 - g.x0
+    big = max(g.title, round(0.075 * g.h))
+    y = g.panel.y + g.pad + big // 2
     parts["texts"] += [
-        Text("Touchless checkout", g.x0, g.panel.y + g.pad + g.title // 2, g.title, "left", "title", fit),
-        Text("Shop with your hand in the air: nothing to touch.", g.x0, g.top, g.font, "left", "muted", fit),
+        Text("Raise your hand", cx, y, big, "center", "title", fit),
+        Text("to shop without touching anything", cx, y + big // 2 + g.pad, g.font, "center", "muted", fit),
     ]
-    steps = [
-        ("raise", "Raise your hand", "Hold it up for a moment to start"),
-        ("point", "Point to move", "Your index fingertip is the cursor"),
-        ("ok", "OK sign to select", "Touch thumb and index together"),
-        ("palm", "Open hand to go back", "Hold it up in the cart or the summary"),
-    ]
-    y0 = g.top + g.font
-    step_h = min((g.footer - g.pad - y0) // len(steps), round(g.h * 0.16))
-    small = round(g.font * 0.8)
-    for n, (kind, title, detail) in enumerate(steps):
-        rect = Rect(g.x0, y0 + n * step_h, fit, step_h - g.pad // 2)
-        side = rect.h - g.pad // 2
-        icon = Rect(rect.x + g.pad // 4, rect.y + g.pad // 4, side, side)
-        tx = icon.x + icon.w + g.pad
-        mid = rect.y + rect.h // 2
-        parts["instructions"].append(Instruction(
-            rect, icon, kind,
-            Text(title, tx, mid - small * 2 // 3, g.font, "left", "strong", rect.x + rect.w - tx - g.pad // 2),
-            Text(detail, tx, mid + g.font * 2 // 3, small, "left", "muted", rect.x + rect.w - tx - g.pad // 2)))
+    steps_top = y + big // 2 + g.pad + g.font + g.pad
+    step_h = round(g.font * 1.6)
+    steps = [("1", "Raise your hand"), ("2", "Point to move"), ("3", "👌 to select")]
+    steps_h = len(steps) * step_h
+    room = g.footer - g.pad - steps_top - steps_h - g.pad
+    side = max(g.btn, min(room, fit, round(0.42 * g.h)))
+    icon = Rect(cx - side // 2, steps_top, side, side)
+    parts["instructions"].append(Instruction(
+        icon, icon, "point-ok", Text("", 0, 0, g.small), Text("", 0, 0, g.small)))
+    sy = icon.y + icon.h + g.pad
+    for n, (number, words) in enumerate(steps):
+        mid = sy + n * step_h + step_h // 2
+        parts["badges"].append(Badge((g.x0 + fit // 6, mid), round(g.font * 0.62), number))
+        parts["texts"].append(Text(words, g.x0 + fit // 6 + g.font, mid, g.font, "left", "strong",
+                                   fit * 5 // 6 - g.font))
     bw = fit * 2 // 3
     parts["buttons"].append(Button("start", Rect(cx - bw // 2, g.footer, bw, g.btn), "Start", "primary"))
 
 
+def _practice(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
+    """One big target to try the click on before anything can be bought; and, for people who cannot make
+    the 👌, a button that switches this session to holding still (it is selected by holding still too)."""
+    texts = parts["texts"]
+    fit, cx = g.x1 - g.x0, g.panel.x + g.panel.w // 2
+    texts.append(g.title_text("Try it once"))
+    if view.hold_to_select:
+        how = ["Point at the circle", "and hold still until it fills"]
+    else:
+        how = ["Point at the circle, then", "touch thumb and index: 👌"]
+    for n, line in enumerate(how):
+        texts.append(Text(line, g.x0, g.top + g.font // 2 + n * round(g.font * 1.35), g.font, "left", "body", fit))
+    alt_h = g.btn
+    top = g.top + 2 * round(g.font * 1.35) + g.pad
+    bottom = g.footer - (0 if view.hold_to_select else alt_h + g.pad) - g.pad
+    side = max(g.btn, min(bottom - top, fit, round(0.3 * g.h)))
+    target = Rect(cx - side // 2, top + (bottom - top - side) // 2, side, side)
+    parts["buttons"].append(Button("practice", target, "👌", "target"))
+    if not view.hold_to_select:
+        parts["buttons"].append(Button("hold-still", Rect(g.x0, g.footer - alt_h - g.pad, fit, alt_h),
+                                       "No 👌? Hold still here", "secondary"))
+    note = "Hold-still is on" if view.hold_to_select else "Then you can shop"
+    texts.append(Text(note, cx, g.footer + g.btn // 2, g.small, "center", "muted", fit))
+
+
 def _shopping(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
+    """A grid of tiles (picture, name, price); the whole tile adds the item. The cart button carries the
+    count, and an added item's picture flies to it."""
     parts["texts"].append(g.title_text("Choose your items"))
-    per_page = g.rows_that_fit()
-    first, extra = _list(g, view.first, len(catalog.items), per_page, parts)
-    add_w = max(g.btn, (g.x1 - g.x0) // 4)
-    for n, item in enumerate(catalog.items[first:first + per_page]):
-        y = g.top + n * g.row
-        mid = y + g.row // 2
-        in_cart = view.cart.qty(item.id)
-        name = f"{item.name}  ×{in_cart}" if in_cart else item.name
-        price_x = g.x1 - add_w - g.pad
-        name_x = g.x0
-        if item.image is not None:
-            parts["pictures"].append(Picture(item.image, Rect(g.x0, mid - g.btn // 2, g.btn, g.btn)))
-            name_x += g.btn + g.pad
-        parts["texts"].append(Text(name, name_x, mid, g.font, "left", "body", max_width=(price_x - name_x) * 2 // 3))
-        parts["texts"].append(Text(catalog.format(item.price_cents), price_x, mid, g.font, "right", "muted"))
-        parts["buttons"].append(Button(f"add:{item.id}", Rect(g.x1 - add_w, mid - g.btn // 2, add_w, g.btn), "Add",
-                                       "primary"))
-    cart_text = f"Cart ({view.cart.count})  {catalog.format(view.cart.total_cents)}"
-    parts["buttons"] += _footer(g, ("cart", cart_text, "secondary"), ("checkout", "Checkout", "primary"),
-                                not view.cart.is_empty)
+    items = catalog.items
+    cols, rows = g.grid(len(items))
+    per_page = cols * rows
+    last_first = max(0, (-(-len(items) // cols) - rows) * cols)
+    first = min(max(view.first // cols * cols, 0), last_first)
+    paged = len(items) > per_page
+    height = g.bottom - g.top - (g.pager_h() if paged else 0)
+    tile_w = (g.x1 - g.x0 - (cols - 1) * g.gap) // cols
+    tile_h = min((height - (rows - 1) * g.gap) // rows, round(tile_w * 1.3))
+    area = Rect(g.x0, g.top, g.x1 - g.x0, rows * tile_h + (rows - 1) * g.gap)
+    pics: dict[str, Picture] = {}
+    inner = max(4, g.gap)
+    for n, item in enumerate(items[first:first + per_page]):
+        r, c = divmod(n, cols)
+        tile = Rect(g.x0 + c * (tile_w + g.gap), g.top + r * (tile_h + g.gap), tile_w, tile_h)
+        parts["buttons"].append(Button(f"add:{item.id}", tile, item.name, "tile"))
+        text_h = g.tile_text_h() + inner
+        side = max(8, min(tile_w - 2 * inner, tile_h - text_h - 2 * inner))
+        pic = _picture(item, Rect(tile.x + (tile_w - side) // 2, tile.y + inner, side, side))
+        parts["pictures"].append(pic)
+        pics[item.id] = pic
+        name_y = tile.y + tile_h - inner - g.small - g.font // 2
+        parts["texts"].append(Text(item.name, tile.x + inner, name_y, g.font, "left", "strong", tile_w - 2 * inner))
+        parts["texts"].append(Text(catalog.format(item.price_cents), tile.x + inner, tile.y + tile_h - inner
+                                   - g.small // 2, g.small, "left", "muted", tile_w - 2 * inner))
+        qty = view.cart.qty(item.id)
+        if qty:
+            radius = round(g.font * 0.75)
+            bounce = view.added.since if view.added and view.added.item_id == item.id else None
+            parts["badges"].append(Badge((tile.x + tile_w - inner - radius, tile.y + inner + radius), radius,
+                                         f"×{qty}", bounce))
+    if paged:
+        _pager(g, first, len(items), per_page, area, parts)
+    buttons = _footer(g, ("cart", f"Cart  {catalog.format(view.cart.total_cents)}", "secondary"),
+                      ("checkout", "Checkout", "primary"), not view.cart.is_empty)
+    parts["buttons"] += buttons
+    extra: dict = {"list_area": area, "row": tile_h + g.gap}
+    cart = buttons[0].rect
+    if view.cart.count:
+        radius = round(g.font * 0.75)
+        since = view.added.since + FLIGHT_SECONDS if view.added else None
+        parts["badges"].append(Badge((cart.x + cart.w - radius // 2, cart.y + radius // 2), radius,
+                                     str(view.cart.count), since))
+    if view.added is not None and view.added.item_id in pics:
+        extra["flight"] = Flight(pics[view.added.item_id], cart, view.added.since)
     return extra
 
 
 def _cart(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
+    """One line per item: its picture, name and line total, then − quantity + and × (remove); a line just
+    removed shows Undo in its place. Landscape fits a line in one row; portrait gives the buttons a second."""
     parts["texts"].append(g.title_text("Your cart"))
     b = g.btn
     undo = view.undo
     if view.cart.is_empty and undo is None:
         parts["texts"].append(Text("Your cart is empty.", g.x0, g.top + g.row // 2, g.font, "left", "muted"))
-    # Each row: name, line total ........ [−] qty [+]  [✕]; a line just removed: its name ... [Undo]
     rows: list = list(view.cart.lines)
     if undo is not None:  # in the removed line's place, so nothing below it moves
         rows.insert(min(undo.index, len(rows)), undo)
-    per_page = g.rows_that_fit()
-    first, extra = _list(g, view.cart_first, len(rows), per_page, parts)
+    per_page = g.cart_fit() if len(rows) <= g.cart_fit() else g.cart_rows()
+    first = min(max(view.cart_first, 0), max(0, len(rows) - per_page))
+    line_h = g.line_h()
+    if len(rows) < per_page:  # a short cart: taller lines, bigger pictures, still one page
+        line_h = min(round(line_h * 1.5), (per_page * line_h) // max(1, len(rows)))
+    wide = g.wide_lines()
+    area = Rect(g.x0, g.top, g.x1 - g.x0, per_page * line_h)
     x_remove = g.x1 - b
     x_inc = x_remove - g.pad - b
     x_dec = x_inc - 2 * b
     for n, line in enumerate(rows[first:first + per_page]):
-        mid = g.top + n * g.row + g.row // 2
+        top = g.top + n * line_h
+        # one row: everything on the row's middle line; two rows: name above, buttons below
+        name_mid = top + (line_h // 2 if wide else g.font // 2)
+        btn_y = top + (line_h - b) // 2 if wide else top + g.font + g.gap // 2
+        thumb = min(line_h - g.gap, round(g.thumb * line_h / g.line_h())) if wide else 0
+        text_x = g.x0 + (thumb + g.pad if thumb else 0)
+        text_w = (x_dec - g.pad if wide else g.x1) - text_x
         if line is undo:
             item = undo.line.item
-            parts["buttons"].append(Button("undo", Rect(x_dec, mid - b // 2, g.x1 - x_dec, b), "Undo", "primary"))
-            parts["countdowns"].append(Countdown(Rect(x_dec, mid - b // 2, g.x1 - x_dec, b), undo.since, undo.until))
-            parts["texts"].append(Text(f"{item.name} ×{undo.line.qty}", g.x0, mid - g.font // 2, g.font, "left",
-                                       "muted", max_width=x_dec - g.x0 - g.pad))
-            parts["texts"].append(Text("removed", g.x0, mid + g.font // 2 + 2, round(g.font * 0.8), "left", "muted",
-                                       max_width=x_dec - g.x0 - g.pad))
+            undo_rect = Rect(x_dec, btn_y, g.x1 - x_dec, b)
+            parts["buttons"].append(Button("undo", undo_rect, "Undo", "primary"))
+            parts["countdowns"].append(Countdown(undo_rect, undo.since, undo.until))
+            width = text_w if wide else x_dec - text_x - g.pad
+            parts["texts"].append(Text(f"{item.name} ×{undo.line.qty}", text_x, name_mid - g.small // 2 - g.gap // 2,
+                                       g.font, "left", "muted", width))
+            parts["texts"].append(Text("removed", text_x, name_mid + g.font // 2 + g.gap // 2, g.small, "left",
+                                       "muted", width))
             continue
         item = line.item
-        parts["buttons"].append(Button(f"dec:{item.id}", Rect(x_dec, mid - b // 2, b, b), "−"))
+        if thumb:
+            parts["pictures"].append(_picture(item, Rect(g.x0, top + (line_h - thumb) // 2, thumb, thumb)))
+        parts["buttons"].append(Button(f"dec:{item.id}", Rect(x_dec, btn_y, b, b), "−"))
         if options.keypad_for_quantity:
-            parts["buttons"].append(Button(f"qty:{item.id}", Rect(x_dec + b, mid - b // 2, b, b), str(line.qty),
-                                           "quiet"))
+            parts["buttons"].append(Button(f"qty:{item.id}", Rect(x_dec + b, btn_y, b, b), str(line.qty), "quiet"))
         else:
-            parts["texts"].append(Text(str(line.qty), x_dec + b + b // 2, mid, g.font, "center", "strong"))
-        parts["buttons"].append(Button(f"inc:{item.id}", Rect(x_inc, mid - b // 2, b, b), "+"))
-        parts["buttons"].append(Button(f"remove:{item.id}", Rect(x_remove, mid - b // 2, b, b), "×", "danger"))
-        parts["texts"].append(Text(item.name, g.x0, mid - g.font // 2, g.font, "left", "body",
-                                   max_width=x_dec - g.x0 - g.pad))
-        parts["texts"].append(Text(catalog.format(line.total_cents), g.x0, mid + g.font // 2 + 2, round(g.font * 0.8),
-                                   "left", "muted"))
-    parts["texts"].append(Text(f"Total  {catalog.format(view.cart.total_cents)}", g.x1, g.footer - g.row // 2,
-                               g.title, "right", "strong"))
+            parts["texts"].append(Text(str(line.qty), x_dec + b + b // 2, btn_y + b // 2, g.font, "center", "strong"))
+        parts["buttons"].append(Button(f"inc:{item.id}", Rect(x_inc, btn_y, b, b), "+"))
+        parts["buttons"].append(Button(f"remove:{item.id}", Rect(x_remove, btn_y, b, b), "×", "danger"))
+        total = catalog.format(line.total_cents)
+        if wide:
+            parts["texts"].append(Text(item.name, text_x, name_mid - g.small // 2 - g.gap // 2, g.font, "left",
+                                       "strong", text_w))
+            parts["texts"].append(Text(total, text_x, name_mid + g.font // 2 + g.gap // 2, g.small, "left", "muted",
+                                       text_w))
+        else:
+            parts["texts"].append(Text(item.name, text_x, name_mid, g.font, "left", "strong", text_w * 2 // 3))
+            parts["texts"].append(Text(total, g.x1, name_mid, g.font, "right", "body", text_w // 3 - g.gap))
+    if len(rows) > per_page:
+        _pager(g, first, len(rows), per_page, area, parts)
+    parts["texts"].append(Text(f"Total  {catalog.format(view.cart.total_cents)}", g.x1, g.footer - g.pad - g.title // 2,
+                               g.title, "right", "title"))
     parts["buttons"] += _footer(g, ("back", "‹ Shop", "secondary"), ("checkout", "Checkout", "primary"),
                                 not view.cart.is_empty)
-    return extra
+    return {"list_area": area, "row": line_h}
 
 
 def _confirm(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
+    """The order at a glance: a line per item with its picture, a big total, and Pay."""
     texts = parts["texts"]
-    texts.append(g.title_text("Confirm your order"))
-    small = round(g.font * 0.9)
+    texts.append(g.title_text("Your order"))
     lines = view.cart.lines
-    shown = lines[: max(1, (g.footer - g.top - 3 * g.row) // (small * 2))]
+    pitch = max(round(g.font * 1.5), round(g.thumb * 0.7))
+    total_top = g.footer - 2 * g.pad - round(g.title * 1.4) - g.font
+    fits = max(1, (total_top - g.top) // pitch)
+    if lines and len(lines) < fits:  # a short order: bigger lines and pictures
+        pitch = min(round(pitch * 1.6), (total_top - g.top) // len(lines))
+        fits = max(1, (total_top - g.top) // pitch)
+    shown = lines[:fits if len(lines) <= fits else fits - 1]
+    pic = pitch - g.gap
     for n, line in enumerate(shown):
-        y = g.top + n * small * 2 + small
-        texts.append(Text(f"{line.qty} × {line.item.name}", g.x0, y, small, "left", "body",
-                          max_width=(g.x1 - g.x0) * 3 // 4))
-        texts.append(Text(catalog.format(line.total_cents), g.x1, y, small, "right", "body"))
+        y = g.top + n * pitch + pitch // 2
+        parts["pictures"].append(_picture(line.item, Rect(g.x0, y - pic // 2, pic, pic)))
+        x = g.x0 + pic + g.pad
+        texts.append(Text(f"{line.qty} × {line.item.name}", x, y, g.font, "left", "body", (g.x1 - x) * 2 // 3))
+        texts.append(Text(catalog.format(line.total_cents), g.x1, y, g.font, "right", "body", (g.x1 - x) // 3))
     if len(lines) > len(shown):
-        texts.append(Text(f"… and {len(lines) - len(shown)} more", g.x0, g.top + len(shown) * small * 2 + small,
-                          small, "left", "muted"))
-    texts.append(Text(f"Total  {catalog.format(view.cart.total_cents)}", g.x1, g.footer - g.row // 2, g.title,
-                      "right", "strong"))
-    note_y = g.footer - g.row - g.font
+        texts.append(Text(f"… and {len(lines) - len(shown)} more", g.x0, g.top + len(shown) * pitch + pitch // 2,
+                          g.small, "left", "muted"))
+    total_y = total_top + round(g.title * 0.7)
+    texts.append(Text("Total", g.x0, total_y, g.font, "left", "muted"))
+    texts.append(Text(catalog.format(view.cart.total_cents), g.x1, total_y, round(g.title * 1.4), "right", "title",
+                      (g.x1 - g.x0) * 2 // 3))
+    note_y = g.footer - g.pad - g.small // 2
     if view.placing:
-        texts.append(Text("Paid. Saving your order…", g.x0, g.footer - g.row // 2, g.font, "left", "muted",
-                          (g.x1 - g.x0) // 2))
+        texts.append(Text("Paid. Saving your order…", g.x0, note_y, g.small, "left", "muted", g.x1 - g.x0))
     elif view.message:
-        texts.append(Text(view.message, g.x0, note_y, g.font, "left", "warning", g.x1 - g.x0))
+        texts.append(Text(view.message, g.x0, note_y, g.small, "left", "warning", g.x1 - g.x0))
     elif options.gestures:
-        texts.append(Text("Hold a thumbs up to confirm, or an open hand to go back", g.x0, note_y,
-                          round(g.font * 0.8), "left", "muted", g.x1 - g.x0))
+        texts.append(Text("Hold 👍 to pay, or ✋ to go back", g.x0, note_y, g.small, "left", "muted", g.x1 - g.x0))
     buttons = _footer(g, ("back", "‹ Back", "secondary"), ("confirm", "Pay by card", "primary"), not view.placing)
     if view.placing:  # nothing but the store's answer may move the kiosk now
         buttons[0] = Button("back", buttons[0].rect, buttons[0].text, "secondary", enabled=False)
@@ -457,15 +638,12 @@ def _keypad(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, part
     pin = view.screen is Screen.PIN
     width = g.x1 - g.x0
     if pin:
-        texts.append(Text("Enter your PIN", g.x0, g.panel.y + g.pad + g.title // 2, g.title, "left", "title",
-                          width * 3 // 5))
+        texts.append(g.title_text("Enter your PIN", width * 3 // 5))
         texts.append(Text(catalog.format(view.cart.total_cents), g.x1, g.panel.y + g.pad + g.title // 2, g.title,
                           "right", "strong", width * 2 // 5 - g.pad))
     else:
         item = catalog.get(view.entry_item or "")
-        name = item.name if item else ""
-        texts.append(Text(f"Quantity: {name}", g.x0, g.panel.y + g.pad + g.title // 2, g.title, "left", "title",
-                          width))
+        texts.append(g.title_text(f"How many {item.name}?" if item else "How many?"))
     field_h = round(g.font * 1.9)
     field_w = min(width, max(round(g.h * 0.45), width * 3 // 5))
     field = Rect(g.x0 + (width - field_w) // 2, g.top, field_w, field_h)
@@ -473,10 +651,10 @@ def _keypad(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, part
         f"Type a quantity (now {view.cart.qty(view.entry_item)})" if view.entry_item else "Type a quantity")
     parts["fields"].append(Field(field, view.entry, pin, PIN_LENGTH if pin else QTY_DIGITS, placeholder,
                                  round(g.font * 1.3)))
-    note_y = field.y + field.h + g.pad // 2 + g.font // 2
+    note_y = field.y + field.h + g.pad // 2 + g.small // 2
     if view.message:
-        texts.append(Text(view.message, g.x0 + width // 2, note_y, g.font, "center", "warning", width))
-    grid_top = note_y + g.font // 2 + g.pad // 2
+        texts.append(Text(view.message, g.x0 + width // 2, note_y, g.small, "center", "warning", width))
+    grid_top = note_y + g.small // 2 + g.pad // 2
     gap = max(4, g.pad // 3)
     key_h = min((g.footer - g.pad // 2 - grid_top - 3 * gap) // 4, round(0.15 * g.h))
     key_w = min((width - 2 * gap) // 3, round(key_h * 2.2))
@@ -494,18 +672,23 @@ def _keypad(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, part
 def _receipt(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
     cx = g.panel.x + g.panel.w // 2
     r = view.receipt
-    badge_side = round(g.title * 2.2)
+    badge_side = round(g.title * 2.6)
     badge = Rect(cx - badge_side // 2, g.panel.y + g.pad * 2, badge_side, badge_side)
     y = badge.y + badge.h + g.pad + g.title
+    fit = g.x1 - g.x0
     texts = parts["texts"]
-    texts.append(Text("Thank you!", cx, y, g.title * 3 // 2, "center", "title", g.x1 - g.x0))
+    texts.append(Text("Thank you!", cx, y, g.title * 3 // 2, "center", "title", fit))
+    y += g.title * 3 // 2 + g.pad
     if r is not None:
-        texts.append(Text(f"Order {r.number}", cx, y + 2 * g.title, g.title, "center", "strong", g.x1 - g.x0))
+        texts.append(Text("Your order number", cx, y, g.small, "center", "muted", fit))
+        texts.append(Text(r.number, cx, y + g.small // 2 + g.title, g.title * 2, "center", "title", fit))
+        y += g.small // 2 + 2 * g.title + g.pad + g.font
         texts.append(Text(f"{r.count} item{'s' if r.count != 1 else ''}  ·  {catalog.format(r.total_cents)}  ·  paid",
-                          cx, y + 3 * g.title + g.font, g.font, "center", "body", g.x1 - g.x0))
-    texts.append(Text("Please take your receipt number to the counter.", cx, y + 4 * g.title + 2 * g.font, g.font,
-                      "center", "muted", g.x1 - g.x0))
-    bw = (g.x1 - g.x0) * 2 // 3
+                          cx, y, g.font, "center", "body", fit))
+        y += g.font + g.pad
+    texts.append(Text("Show this number at the counter.", cx, min(y, g.footer - g.pad - g.small), g.small, "center",
+                      "muted", fit))
+    bw = fit * 2 // 3
     parts["buttons"].append(Button("done", Rect(cx - bw // 2, g.footer, bw, g.btn), "New order", "primary"))
     return {"badge": badge}
 
@@ -513,8 +696,9 @@ def _receipt(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, par
 def sample_views(catalog: Catalog, every: bool = False) -> list[tuple[str, View]]:
     """One representative view per screen (a cart with the first items), for `layout` and screenshots.
 
-    every: also the keypad screens (quantity, pin), the cart offering Undo for a removed line, and a
-    session with the inactivity countdown.
+    every: also the practice screen with hold-still on, the keypad screens (quantity, pin), the
+    cart offering Undo for a removed line, an item just added, and a session with the inactivity
+    countdown.
     """
     from kiosk.shop.cart import Cart
     from kiosk.shop.machine import Receipt, Toast, UndoOffer
@@ -525,6 +709,7 @@ def sample_views(catalog: Catalog, every: bool = False) -> list[tuple[str, View]
     receipt = Receipt("A-0001", cart.total_cents, cart.count)
     views = [
         ("attract", View(Screen.ATTRACT, Cart(), 0, False, None, None, None)),
+        ("practice", View(Screen.PRACTICE, Cart(), 0, False, None, None, None)),
         ("shopping", View(Screen.SHOPPING, cart, 0, False, None, None, None)),
         ("cart", View(Screen.CART, cart, 0, False, None, None, None)),
         ("confirm", View(Screen.CONFIRM, cart, 0, False, None, None, None)),
@@ -533,12 +718,15 @@ def sample_views(catalog: Catalog, every: bool = False) -> list[tuple[str, View]
     if every:
         first = catalog.items[0].id
         gone = min(1, len(cart.lines) - 1)  # the second line, removed a moment ago
-        views[4:4] = [
+        views[6:6] = [
+            ("practice-hold", View(Screen.PRACTICE, Cart(), 0, False, None, None, None, hold_to_select=True)),
+            ("added", View(Screen.SHOPPING, cart, 0, False, None, None, None,
+                           toast=Toast(f"Added: {catalog.items[0].name} ×1", 1, f"add:{first}"),
+                           added=Added(first, 0.0))),
             ("quantity", View(Screen.QUANTITY, cart, 0, False, None, None, None, entry="1", entry_item=first)),
             ("pin", View(Screen.PIN, cart, 0, False, None, None, None, entry="12")),
             ("cart-undo", View(Screen.CART, cart.remove(cart.lines[gone].item.id), 0, False, None, None, None,
                                undo=UndoOffer(cart.lines[gone], gone, 0.0, 5.0))),
-            ("warning", View(Screen.SHOPPING, cart, 0, False, None, 12, None,
-                             toast=Toast(f"Added: {catalog.items[0].name} ×1", 1))),
+            ("warning", View(Screen.SHOPPING, cart, 0, False, None, 12, None)),
         ]
     return views

@@ -1,16 +1,20 @@
-"""Draws one frame of the kiosk on a pygame Surface: picture, hands, panel, buttons, cursor, overlays.
+"""Draws one frame of the kiosk on a pygame Surface: picture, hand, panel, tiles, cursor, overlays.
 
 The renderer decides nothing: it draws the `Layout` it is given (the same one the app
 hit-tests against) plus the per-frame `Hud`. Its look comes from the `Theme` (loaded
-from assets/theme.toml). Anything expensive is made once and cached: text, the panel's
-translucent background, the attract icons, the scaled camera picture (one resize and
-one copy per camera frame, reused by redraws). Animations (the attract screen, the
-click pulse, toasts, the receipt's confetti) are a few primitives per frame, driven
-by `hud.now`.
+from assets/theme.toml). Anything expensive is made once and cached: text, pictures,
+the panel's translucent background, the attract icons, the scaled camera picture (one
+resize and one copy per camera frame, reused by redraws).
+
+Motion is a function of `hud.now` (the frame's time) and of moments the session and the
+state machine record (`hud.screen_since`, `hud.clicked_at`, `Layout.flight.since`,
+`Badge.bounce_since`); the only thing the renderer remembers itself is when the cursor
+came onto the button under it. So a test that feeds the same frames gets the same pixels.
 """
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Sequence
 
 import cv2
@@ -18,17 +22,34 @@ import numpy as np
 import pygame
 
 from kiosk.types import DEFAULT_ACTIVE_REGION, HAND_CONNECTIONS, Hand, Region
-from kiosk.ui.hud import GESTURE_NAMES, STEP_SECONDS, DebugInfo, Hud, attract_frames
-from kiosk.ui.layout import (Button, Countdown, Field, Instruction, Layout, Modal, Picture, Rect, Scrollbar, Text,
-                             picture_rect)
+from kiosk.ui.fonts import Typeface
+from kiosk.ui.hud import POINT_OK_CLICK, POINT_OK_SECONDS, STEP_SECONDS, DebugInfo, Hud, attract_frames
+from kiosk.ui.layout import (FLIGHT_SECONDS, MIN_TEXT, Badge, Button, Countdown, Field, Flight, Instruction, Layout,
+                             Modal, Picture, Rect, Scrollbar, Text, picture_rect)
 from kiosk.ui.theme import THEME, Color, Theme
 
 __all__ = ["PygameRenderer", "Theme", "THEME"]
 
 PULSE_SECONDS = 0.35
+"""The ring that grows from the cursor after a click."""
 TOAST_IN = 0.18
-CONFETTI_SECONDS = 3.5
-ICON_FRAMES = 48
+"""A toast slides into place this long."""
+CONFETTI_SECONDS = 4.5
+ICON_FRAMES = 64
+HAND_SCALE = 0.6
+"""The hand drawn at the cursor, as a fraction of the size the pointer maps it to (full size covers a
+quarter of the panel)."""
+_PALM = (0, 1, 5, 9, 13, 17)
+"""Landmarks around the palm, in order: the hand silhouette's palm polygon."""
+_FINGERS = ((1, 2, 3, 4), (5, 6, 7, 8), (9, 10, 11, 12), (13, 14, 15, 16), (17, 18, 19, 20))
+TRANSITION_SECONDS = 0.3
+"""A new screen's contents fade in over the panel this long (eased)."""
+HOVER_SECONDS = 0.15
+"""A button grows to its hovered size this long after the cursor comes onto it."""
+HOVER_GROW = 0.04
+"""A hovered button is this much bigger (fraction of its size)."""
+BOUNCE_SECONDS = 0.4
+"""A count badge bounces this long after its count goes up."""
 
 
 class PygameRenderer:
@@ -39,7 +60,8 @@ class PygameRenderer:
         self.surface = surface
         self.theme = theme
         self.region = region
-        self._fonts: dict[int, pygame.font.Font] = {}
+        self._type = Typeface.for_theme(theme.fonts)  # applies [fonts] scale and the 6-px minimum itself
+        self._type.preload()  # the bold instance now, not on the first frame (once per process)
         self._texts: dict[tuple[str, int, Color], pygame.Surface] = {}
         self._fits: dict[tuple[str, int, int], int] = {}
         self._pictures: dict[tuple[object, int, int], pygame.Surface | None] = {}
@@ -55,6 +77,10 @@ class PygameRenderer:
         self._base_image: np.ndarray | None = None
         self._base_hands: Sequence[Hand] | None = None
         self._base_key: tuple | None = None
+        self._hover: tuple[str | None, float] = (None, 0.0)  # the button under the cursor, and since when (s)
+        self._text_boxes: list[tuple[pygame.Rect, pygame.Surface]] = []  # texts drawn last compose: the cursor
+        # never hides them, see _draw_cursor
+        self._labels: list[tuple] = []  # button labels, drawn after the hand
 
     def set_surface(self, surface: pygame.Surface) -> None:
         """Draw on another surface from now on (the display after leaving or entering fullscreen)."""
@@ -69,20 +95,22 @@ class PygameRenderer:
         """image: mirrored BGR frame (or None). notes: small lines top-left. hint: a big line in the free area.
 
         The UI loop redraws up to 60 times a second, the camera delivers 30: what only changes
-        with a new frame or a new layout (the feed, the hands, the translucent panel, buttons,
+        with a new frame or a new layout (the feed, the hand, the translucent panel, tiles,
         texts) is composed once into a screen-sized surface, and a redraw copies it and draws
-        the cursor and the toast over it. Screens with animations under their texts (the
-        receipt's confetti, the attract icons, countdowns, a modal) are drawn whole each time.
+        the cursor and the toast over it. While something under the texts moves (a screen
+        fading in, a hovered button growing, an item flying to the cart, the attract and
+        practice animations, the receipt's confetti, countdowns, a modal) frames are drawn whole.
         """
         hovered = layout.hit(hud.cursor)
+        hover_id = hovered.id if hovered is not None else None
+        if hover_id != self._hover[0]:
+            self._hover = (hover_id, hud.now)
         toast = next((t for t in layout.texts if t.style == "toast"), None)
-        animated = (layout.badge is not None or layout.instructions or layout.countdowns
-                    or layout.modal is not None)
-        if animated:
+        if self._animating(layout, hud):
             self._compose(image, hands, active, layout, hud, hovered, notes, hint)
         else:
-            key = (layout, hovered.id if hovered is not None else None, hud.pressed, hud.grabbing, tuple(notes), hint,
-                   self.surface.get_size())
+            key = (layout, hover_id, hud.pressed, hud.grabbing, hud.cursor if image is not None else None,
+                   tuple(notes), hint, self.surface.get_size())
             # A new frame brings a new hands list (the demo reuses its picture, never its hands).
             if image is not self._base_image or hands is not self._base_hands or key != self._base_key:
                 shown, self.surface = self.surface, self._base_surface()
@@ -101,6 +129,20 @@ class PygameRenderer:
             draw_debug(self, debug, hands, active)
         if hud.cursor is not None:
             self._draw_cursor(hud)
+            if hud.outside is not None:
+                self._draw_way_back(hud)
+
+    def _animating(self, layout: Layout, hud: Hud) -> bool:
+        """Whether anything under the texts moves now, so the frame cannot come from the cached composition."""
+        now = hud.now
+        if (layout.badge is not None or layout.instructions or layout.countdowns or layout.modal is not None
+                or any(b.style == "target" for b in layout.buttons)):
+            return True
+        if now - hud.screen_since < TRANSITION_SECONDS or now - self._hover[1] < HOVER_SECONDS:
+            return True
+        if layout.flight is not None and now - layout.flight.since < FLIGHT_SECONDS + BOUNCE_SECONDS:
+            return True
+        return any(b.bounce_since is not None and now - b.bounce_since < BOUNCE_SECONDS for b in layout.badges)
 
     def _base_surface(self) -> pygame.Surface:
         size = self.surface.get_size()
@@ -111,39 +153,56 @@ class PygameRenderer:
 
     def _compose(self, image, hands, active, layout: Layout, hud: Hud, hovered, notes, hint) -> None:
         """Everything under the toast, the modal, the debug overlay and the cursor, in drawing order."""
+        now = hud.now
+        self._text_boxes = []
         self._draw_feed(image, layout)
         self._draw_panel(layout.panel)
         if layout.badge is not None:  # under the texts, so the receipt stays readable while it falls
-            self._draw_confetti(hud.now - hud.screen_since)
+            self._draw_confetti(now - hud.screen_since, layout.badge)
         for step in layout.instructions:
-            self._draw_instruction(step, layout.instructions, hud.now)
-        if image is not None:  # over the panel, under the buttons: visible, never hiding a label
-            for k, hand in enumerate(hands):
-                self._draw_hand(hand, k == active)
+            self._draw_instruction(step, layout.instructions, now)
+        grow = min(1.0, (now - self._hover[1]) / HOVER_SECONDS)
+        self._labels = []
         for button in layout.buttons:
-            self._draw_button(button, hovered is button, hud.pressed)
+            self._draw_button(button, hovered is button, hud.pressed, grow, now)
+        if image is not None and active is not None and active < len(hands) and hud.cursor is not None:
+            self._draw_hand(hands[active], image.shape[1::-1], hud.cursor)  # over the cards, under every label
+        for text, size, color, centre, bold in self._labels:
+            self._blit_text(text, size, color, centre, "center", bold=bold, keep=True)
         for countdown in layout.countdowns:
-            self._draw_countdown(countdown, hud.now)
+            self._draw_countdown(countdown, now)
         for field in layout.fields:
             self._draw_field(field)
         for bar in layout.scrollbars:
             self._draw_scrollbar(bar, hud.grabbing)
+        for picture in layout.pictures:
+            self._draw_picture(picture)
         for text in layout.texts:
             if text.style != "toast":
                 self._draw_text(text)
-        for picture in layout.pictures:
-            self._draw_picture(picture)
+        for badge in layout.badges:
+            self._draw_count(badge, now)
         if layout.badge is not None:
             self._draw_badge(layout.badge, hud)
+        if layout.flight is not None:
+            self._draw_flight(layout.flight, now)
+        age = now - hud.screen_since
+        if 0 <= age < TRANSITION_SECONDS:  # the new screen's contents fade in: the panel's own colour, thinning
+            veil = self._panel[1]
+            veil.set_alpha(round(255 * (1 - _ease_out(age / TRANSITION_SECONDS))))
+            self.surface.blit(veil, (layout.panel.x, layout.panel.y))
+            veil.set_alpha(None)
         h = self.surface.get_height()
         fa = layout.feed_area or Rect(0, 0, *self.surface.get_size())
+        small = math.ceil(MIN_TEXT * h)
         for n, note in enumerate(notes):
-            self._blit_text(note, round(0.03 * h), self.theme.colors.on_dark,
-                            (fa.x + round(0.02 * h), fa.y + round(0.02 * h + n * 0.04 * h)), "left", shadow=True)
+            self._blit_text(note, small, self.theme.colors.on_dark,
+                            (fa.x + round(0.02 * h), fa.y + round(0.02 * h) + n * round(small * 1.3) + small // 2),
+                            "left", shadow=True)
         if hint:
-            self._blit_text(hint, self._fitting_size(hint, round(0.05 * h), fa.w - round(0.04 * h)),
-                            self.theme.colors.on_dark, (fa.x + fa.w // 2, fa.y + round(0.9 * fa.h)), "center",
-                            shadow=True)
+            text, size = self._fit(hint, round(0.06 * h), fa.w - round(0.04 * h))
+            self._blit_text(text, size, self.theme.colors.on_dark, (fa.x + fa.w // 2, fa.y + round(0.9 * fa.h)),
+                            "center", shadow=True, bold=True)
 
     def feed_to_screen(self, x: float, y: float) -> tuple[int, int]:
         """Normalised point of the (mirrored) picture -> screen px, as it is placed now."""
@@ -195,15 +254,37 @@ class PygameRenderer:
         # Converted to the display's pixel format once, so every redraw of it is a plain copy.
         return feed.convert() if pygame.display.get_surface() is not None else feed.copy()
 
-    def _draw_hand(self, hand: Hand, active: bool) -> None:
+    def _draw_hand(self, hand: Hand, frame_size: tuple[int, int], cursor: tuple[float, float]) -> None:
+        """The active hand, drawn where it drives the cursor: its index fingertip on the cursor, at the size the
+        pointer maps the active region to (the hand looks as big as the moves it makes on screen). A
+        translucent silhouette (palm and fingers) under every label, so a passer-by sees at once that the
+        hand moves the ring, and no text is ever covered."""
         c = self.theme.colors
-        color = c.hand if active else c.hand_dimmed
-        pts = [self.feed_to_screen(float(x), float(y)) for x, y, _ in hand.landmarks]
-        width = max(2, self.surface.get_height() // 300) if active else 1
-        for a, b in HAND_CONNECTIONS:
-            pygame.draw.line(self.surface, color, pts[a], pts[b], width)
-        for p in pts:
-            pygame.draw.circle(self.surface, color, p, width + 2)
+        fw, fh = frame_size
+        x0, y0, x1, y1 = self.region
+        scale = HAND_SCALE * self.surface.get_height() / max((y1 - y0) * fh, 1e-6)
+        px = np.asarray(hand.landmarks, dtype=np.float64)[:, :2] * (fw, fh)
+        pts = (px - px[8]) * scale + np.asarray(cursor, dtype=np.float64)
+        finger = max(4, round(0.2 * float(np.linalg.norm(pts[5] - pts[17]))))
+        edge = max(2, finger // 6)
+        lo, hi = pts.min(axis=0) - finger - edge, pts.max(axis=0) + finger + edge
+        box = pygame.Rect(int(lo[0]), int(lo[1]), int(hi[0] - lo[0]) + 1, int(hi[1] - lo[1]) + 1)
+        box = box.clip(self.surface.get_rect())
+        if box.w <= 0 or box.h <= 0:
+            return
+        layer = pygame.Surface(box.size, pygame.SRCALPHA)
+        local = [(float(x) - box.x, float(y) - box.y) for x, y in pts]
+        palm = [local[k] for k in _PALM]
+        for color, grow in (((20, 24, 30), 2 * edge), (c.hand, 0)):  # a dark rim, then the fill
+            pygame.draw.polygon(layer, color, palm)
+            pygame.draw.polygon(layer, color, palm, width=grow + finger // 2)
+            for chain in _FINGERS:
+                for a, b in zip(chain, chain[1:]):
+                    pygame.draw.line(layer, color, local[a], local[b], finger + grow)
+                for k in chain:
+                    pygame.draw.circle(layer, color, local[k], (finger + grow) // 2)
+        layer.set_alpha(105)
+        self.surface.blit(layer, box)
 
     # -- panel and its contents -----------------------------------------------------------
     def _draw_panel(self, rect: Rect) -> None:
@@ -220,25 +301,67 @@ class PygameRenderer:
             return c.disabled
         return {"primary": c.primary, "danger": c.danger, "quiet": c.field}.get(b.style, c.secondary)
 
-    def _draw_button(self, b: Button, hovered: bool, pressed: bool) -> None:
+    def _draw_button(self, b: Button, hovered: bool, pressed: bool, grow: float = 1.0, now: float = 0.0) -> None:
+        """A button; the hovered one grows a little (eased over HOVER_SECONDS) and darkens while pressed."""
         c = self.theme.colors
-        fill = self.button_fill(b)
-        if b.enabled and hovered and pressed:
-            fill = tuple(max(0, v - 50) for v in fill)
-        elif b.enabled and hovered:
-            fill = tuple(min(255, v + 25) for v in fill) if b.style not in ("quiet",) else c.highlight
         r = pygame.Rect(b.rect.x, b.rect.y, b.rect.w, b.rect.h)
-        pygame.draw.rect(self.surface, fill, r, border_radius=self._radius())
+        live = hovered and b.enabled
+        if live:
+            k = HOVER_GROW * _ease_out(grow) * (0.5 if pressed else 1.0)
+            r = r.inflate(round(r.w * k), round(r.h * k))
+        if b.style == "tile":
+            self._draw_tile(r, live, pressed)
+            return
+        if b.style == "target":
+            self._draw_target(b, r, live, now)
+            return
+        fill = self.button_fill(b)
+        if live and pressed:
+            fill = tuple(max(0, v - 50) for v in fill)
+        elif live:
+            fill = tuple(min(255, v + 25) for v in fill) if b.style not in ("quiet",) else c.highlight
+        radius = self._radius()
+        if b.enabled:  # a soft shadow lifts the buttons off the panel
+            pygame.draw.rect(self.surface, _shade(c.panel, 0.82), r.move(0, max(2, r.h // 24)), border_radius=radius)
+        pygame.draw.rect(self.surface, fill, r, border_radius=radius)
         if b.style in ("secondary", "quiet"):  # light on a light panel: an outline keeps the target visible
-            pygame.draw.rect(self.surface, c.outline, r, width=2, border_radius=self._radius())
-        if hovered and b.enabled:
+            pygame.draw.rect(self.surface, c.outline, r, width=2, border_radius=radius)
+        if live:
             pygame.draw.rect(self.surface, c.hover_border, r.inflate(6, 6), width=max(3, r.h // 20),
-                             border_radius=self._radius() + 3)
+                             border_radius=radius + 3)
         dark_fill = b.style in ("primary", "danger") and b.enabled
         color = c.on_dark if dark_fill else (c.muted if not b.enabled else c.text)
         scale = 0.7 if len(b.text) == 1 and not b.text.isdigit() else 0.55 if len(b.text) <= 2 else 0.42
-        size = self._fitting_size(b.text, round(b.rect.h * scale), b.rect.w - b.rect.h // 4)
-        self._blit_text(b.text, size, color, r.center, "center")
+        size = max(round(r.h * scale), math.ceil(MIN_TEXT * self.surface.get_height()))
+        text, size = self._fit(b.text, size, r.w - r.h // 4)
+        self._labels.append((text, size, color, r.center, True))
+
+    def _draw_tile(self, r: pygame.Rect, live: bool, pressed: bool) -> None:
+        """A product tile: a card (its picture, name and price are drawn over it) with a round + in its corner."""
+        c = self.theme.colors
+        radius = self._radius() * 2
+        pygame.draw.rect(self.surface, _shade(c.panel, 0.8), r.move(0, max(3, r.h // 40)), border_radius=radius)
+        pygame.draw.rect(self.surface, _shade(c.field, 0.9) if live and pressed else c.field, r, border_radius=radius)
+        pygame.draw.rect(self.surface, c.hover_border if live else c.secondary, r,
+                         width=max(3, r.h // 60) if live else 2, border_radius=radius)
+        plus = max(8, round(min(r.w, r.h) * 0.09))
+        centre = (r.right - plus - r.w // 28, r.bottom - plus - r.w // 28)
+        pygame.draw.circle(self.surface, c.primary, centre, plus)
+        arm, thick = plus * 11 // 20, max(2, plus // 4)
+        self.surface.fill(c.on_dark, (centre[0] - arm, centre[1] - thick // 2, 2 * arm, thick))
+        self.surface.fill(c.on_dark, (centre[0] - thick // 2, centre[1] - arm, thick, 2 * arm))
+
+    def _draw_target(self, b: Button, r: pygame.Rect, live: bool, now: float) -> None:
+        """The practice target: rings that breathe, so the eye goes to it, with the 👌 in the middle."""
+        c = self.theme.colors
+        centre, radius = r.center, min(r.w, r.h) // 2
+        breathe = 0.5 - 0.5 * math.cos(2 * math.pi * (now % 1.6) / 1.6)
+        pygame.draw.circle(self.surface, _mix(c.primary, c.panel, 0.75), centre, round(radius * (1.0 + 0.1 * breathe)))
+        pygame.draw.circle(self.surface, c.hover_border if live else c.primary, centre, radius)
+        pygame.draw.circle(self.surface, c.field, centre, radius * 3 // 4)
+        pygame.draw.circle(self.surface, c.primary, centre, radius // 2)
+        text, size = self._fit(b.text, round(radius * 0.55), radius)
+        self._labels.append((text, size, c.on_dark, centre, False))
 
     def _draw_countdown(self, cd: Countdown, now: float) -> None:
         """The time left on a target (the Undo offer): a bar along its lower edge that shrinks to nothing."""
@@ -256,12 +379,13 @@ class PygameRenderer:
     def _draw_text(self, text: Text) -> None:
         c = self.theme.colors
         color = {"muted": c.muted, "warning": c.warning}.get(text.style, c.text)
-        size = self._fitting_size(text.text, text.size, text.max_width)
+        words, size = self._fit(text.text, text.size, text.max_width)
         if text.style == "warning":
-            surf = self._render(text.text, size, color)
+            surf = self._render(words, size, color)
             box = self._anchored(surf.get_rect(), (text.x, text.y), text.align)
             pygame.draw.rect(self.surface, c.warning_box, box.inflate(size, size // 2), border_radius=self._radius())
-        self._blit_text(text.text, size, color, (text.x, text.y), text.align)
+        self._blit_text(words, size, color, (text.x, text.y), text.align, bold=text.style in ("title", "strong"),
+                        keep=True)
 
     def _draw_field(self, f: Field) -> None:
         c = self.theme.colors
@@ -269,8 +393,8 @@ class PygameRenderer:
         pygame.draw.rect(self.surface, c.field, r, border_radius=self._radius())
         pygame.draw.rect(self.surface, c.outline, r, width=2, border_radius=self._radius())
         if not f.entry:  # an empty field says so
-            size = self._fitting_size(f.placeholder, round(f.size * 0.6), r.w - f.size)
-            self._blit_text(f.placeholder, size, c.muted, r.center, "center")
+            text, size = self._fit(f.placeholder, math.ceil(MIN_TEXT * self.surface.get_height()), r.w - f.size // 2)
+            self._blit_text(text, size, c.muted, r.center, "center")
             return
         if f.secret:  # one dot per digit typed, hollow slots for the rest: the digits themselves never show
             radius = max(4, r.h // 7)
@@ -294,6 +418,9 @@ class PygameRenderer:
 
     def _draw_instruction(self, step: Instruction, steps: Sequence[Instruction], now: float) -> None:
         c = self.theme.colors
+        if step.kind == "point-ok":
+            self._draw_point_ok(step.icon, now)
+            return
         current = steps[int(now // STEP_SECONDS) % len(steps)] is step
         r = pygame.Rect(step.rect.x, step.rect.y, step.rect.w, step.rect.h)
         if current:
@@ -306,6 +433,26 @@ class PygameRenderer:
             self.surface.blit(still, (step.icon.x, step.icon.y))
         self._draw_text(step.title)
         self._draw_text(step.detail)
+
+    def _draw_point_ok(self, box: Rect, now: float) -> None:
+        """The attract screen's big loop: a hand points its way onto a target, makes the 👌 on it (the target
+        answers), and opens again."""
+        c = self.theme.colors
+        frames, _ = self._icon("point-ok", box.w)
+        s = (now % POINT_OK_SECONDS) / POINT_OK_SECONDS
+        a, b = POINT_OK_CLICK
+        tx, ty = frames[round(a * len(frames)) % len(frames)][8]
+        centre = (round(box.x + tx * box.w), round(box.y + ty * box.h))
+        radius = max(6, box.w // 10)
+        pygame.draw.circle(self.surface, _mix(c.secondary, c.panel, 0.4), box.center, box.w // 2)
+        if a <= s < b:  # the target answers the 👌: it fills and a ring spreads from it
+            spread = (s - a) / (b - a)
+            pygame.draw.circle(self.surface, c.cursor, centre, round(radius * (1 + 1.4 * spread)),
+                               width=max(2, round(radius * 0.35 * (1 - spread))))
+            pygame.draw.circle(self.surface, c.primary, centre, radius)
+        else:
+            pygame.draw.circle(self.surface, c.primary, centre, radius, width=max(3, radius // 3))
+        self._draw_icon_hand(frames[int(s * len(frames)) % len(frames)], box, c.text)
 
     def _icon(self, kind: str, side: int) -> tuple[np.ndarray, pygame.Surface]:
         key = (kind, side)
@@ -320,26 +467,59 @@ class PygameRenderer:
     def _draw_icon_hand(self, pts: np.ndarray, box: Rect, color: Color, target: pygame.Surface | None = None) -> None:
         target = target or self.surface
         xy = [(box.x + float(x) * box.w, box.y + float(y) * box.h) for x, y in pts]
-        width = max(2, box.w // 28)
+        width = max(2, box.w // 40)
         for a, b in HAND_CONNECTIONS:
             pygame.draw.line(target, color, xy[a], xy[b], width)
         for p in xy:
             pygame.draw.circle(target, color, p, width)
 
     def _draw_picture(self, picture: Picture) -> None:
-        """An item image, loaded and scaled once; an unreadable file is skipped (the name still shows)."""
-        key = (picture.path, picture.rect.w, picture.rect.h)
-        if key not in self._pictures:
+        """An item's picture, loaded and scaled once; without one (or unreadable) a generated tile."""
+        image = self._picture_surface(picture)
+        self.surface.blit(image, image.get_rect(center=picture.rect.center))
+
+    def _picture_surface(self, picture: Picture) -> pygame.Surface:
+        key = (picture.path, picture.key, picture.label, picture.rect.w, picture.rect.h)
+        image = self._pictures.get(key)
+        if image is None:
+            image = self._pictures[key] = self._load_picture(picture)
+        return image
+
+    def _load_picture(self, picture: Picture) -> pygame.Surface:
+        w, h = picture.rect.w, picture.rect.h
+        if picture.path is not None:
             try:
-                image = pygame.image.load(str(picture.path)).convert_alpha()
-                scale = min(picture.rect.w / image.get_width(), picture.rect.h / image.get_height())
+                image = pygame.image.load(str(picture.path))
+                if pygame.display.get_surface() is not None:
+                    image = image.convert_alpha()  # the display's format: every blit of it is fast
+                elif image.get_bitsize() < 24:  # smoothscale wants 24 or 32 bits; a palette PNG is copied over
+                    rgba = pygame.Surface(image.get_size(), pygame.SRCALPHA)
+                    rgba.blit(image, (0, 0))
+                    image = rgba
+                scale = min(w / image.get_width(), h / image.get_height())
                 size = (max(1, round(image.get_width() * scale)), max(1, round(image.get_height() * scale)))
-                self._pictures[key] = pygame.transform.smoothscale(image, size)
-            except (pygame.error, OSError, ZeroDivisionError):
-                self._pictures[key] = None
-        image = self._pictures[key]
-        if image is not None:
-            self.surface.blit(image, image.get_rect(center=picture.rect.center))
+                return pygame.transform.smoothscale(image, size)
+            except (pygame.error, OSError, ZeroDivisionError, ValueError):
+                pass  # drawn as a generated tile: a missing picture never hides the item
+        return self.generated_tile(picture.key, picture.label, min(w, h))
+
+    def generated_tile(self, key: str, label: str, side: int) -> pygame.Surface:
+        """An item without a picture: a rounded square in the item's own colour (from the theme's palette, by
+        its id) with its initial, so a catalog without pictures still looks made on purpose."""
+        c = self.theme.colors
+        palette = c.confetti
+        color = palette[zlib.crc32(key.encode()) % len(palette)]
+        side = max(4, side)
+        tile = pygame.Surface((side, side), pygame.SRCALPHA)
+        inset = side // 12
+        inner = side - 2 * inset
+        pygame.draw.rect(tile, color, (inset, inset, inner, inner), border_radius=side // 5)
+        pygame.draw.rect(tile, _shade(color, 0.85), (inset, side // 2, inner, side // 2 - inset),
+                         border_bottom_left_radius=side // 5, border_bottom_right_radius=side // 5)
+        initial = next((ch for ch in label if ch.isalnum()), "?").upper()
+        glyph = self._render(initial, round(side * 0.5), c.on_dark, bold=True)
+        tile.blit(glyph, glyph.get_rect(center=(side // 2, side // 2)))
+        return tile
 
     def _draw_modal(self, modal: Modal) -> None:
         c = self.theme.colors
@@ -347,9 +527,9 @@ class PygameRenderer:
         pygame.draw.rect(self.surface, c.warning_box, r, border_radius=self._radius() * 2)
         pygame.draw.rect(self.surface, c.warning, r, width=max(3, r.h // 60), border_radius=self._radius() * 2)
         for text in modal.texts:
-            size = self._fitting_size(text.text, text.size, text.max_width)
+            words, size = self._fit(text.text, text.size, text.max_width)
             color = {"muted": c.muted, "warning": c.warning}.get(text.style, c.text)
-            self._blit_text(text.text, size, color, (text.x, text.y), text.align)
+            self._blit_text(words, size, color, (text.x, text.y), text.align, bold=text.style == "title")
 
     def _draw_toast(self, text: Text | None, now: float) -> None:
         if text is None:
@@ -360,56 +540,114 @@ class PygameRenderer:
         c = self.theme.colors
         age = max(0.0, now - self._toast[1])
         rise = round((1 - min(1.0, age / TOAST_IN)) ** 2 * text.size)  # slides up into place
-        size = self._fitting_size(text.text, text.size, text.max_width)
-        surf = self._render(text.text, size, c.on_dark)
+        words, size = self._fit(text.text, text.size, text.max_width)
+        surf = self._render(words, size, c.on_dark, bold=True)
         box = surf.get_rect(center=(text.x, text.y + rise)).inflate(size * 2, size)
         pygame.draw.rect(self.surface, c.toast, box, border_radius=box.h // 2)
         self.surface.blit(surf, surf.get_rect(center=box.center))
 
     def _draw_badge(self, badge: Rect, hud: Hud) -> None:
-        """The receipt's check mark: a disc that pops in, with a tick."""
+        """The receipt's check mark: a disc that pops in with a spreading ring, then its tick draws itself."""
         c = self.theme.colors
-        grow = min(1.0, max(0.0, (hud.now - hud.screen_since) / 0.3))
-        pop = 1.0 + 0.15 * math.sin(math.pi * grow)
+        age = hud.now - hud.screen_since
+        grow = min(1.0, max(0.0, age / 0.35))
+        pop = 1.0 + 0.18 * math.sin(math.pi * grow)
         radius = max(4, round(badge.w / 2 * grow * pop))
         cx, cy = badge.center
+        if 0 <= age < 1.0:
+            spread = age / 1.0
+            pygame.draw.circle(self.surface, _mix(c.primary, c.panel[:3], 0.4 + 0.6 * spread), (cx, cy),
+                               round(badge.w / 2 * (1 + 0.9 * spread)), width=max(2, round(badge.w / 12 * (1 - spread))))
         pygame.draw.circle(self.surface, c.primary, (cx, cy), radius)
-        if grow >= 1.0:
+        tick = min(1.0, max(0.0, (age - 0.3) / 0.3))
+        if tick > 0:
             s = badge.w / 2
-            pts = [(cx - 0.45 * s, cy + 0.02 * s), (cx - 0.12 * s, cy + 0.35 * s), (cx + 0.48 * s, cy - 0.32 * s)]
-            pygame.draw.lines(self.surface, c.on_dark, False, pts, max(3, round(s / 6)))
+            a, b, e = (cx - 0.45 * s, cy + 0.02 * s), (cx - 0.12 * s, cy + 0.35 * s), (cx + 0.48 * s, cy - 0.32 * s)
+            first = min(1.0, tick * 2)
+            pts = [a, (a[0] + (b[0] - a[0]) * first, a[1] + (b[1] - a[1]) * first)]
+            if tick > 0.5:
+                k = (tick - 0.5) * 2
+                pts.append((b[0] + (e[0] - b[0]) * k, b[1] + (e[1] - b[1]) * k))
+            pygame.draw.lines(self.surface, c.on_dark, False, pts, max(3, round(s / 5)))
 
-    def _draw_confetti(self, age: float) -> None:
-        """A few hundred falling scraps for the first seconds of the receipt: positions from arrays, no new surfaces."""
+    def _draw_count(self, badge: Badge, now: float) -> None:
+        """A count in a disc; it bounces for BOUNCE_SECONDS after the count went up."""
+        c = self.theme.colors
+        k = 1.0
+        if badge.bounce_since is not None:
+            age = now - badge.bounce_since
+            if age < 0:  # the item is still flying: the count waits for it
+                pass
+            elif age < BOUNCE_SECONDS:
+                k = 1.0 + 0.45 * math.sin(math.pi * age / BOUNCE_SECONDS) * (1 - age / BOUNCE_SECONDS)
+        radius = max(6, round(badge.radius * k))
+        pygame.draw.circle(self.surface, (255, 255, 255), badge.centre, radius + max(2, radius // 8))
+        pygame.draw.circle(self.surface, c.cursor, badge.centre, radius)
+        text, size = self._fit(badge.text, round(radius * 1.15 * min(1.0, 2.4 / max(1, len(badge.text)))), radius * 2)
+        self._blit_text(text, size, c.text, badge.centre, "center", bold=True)
+
+    def _draw_flight(self, flight: Flight, now: float) -> None:
+        """The added item's picture flying from its tile to the cart, shrinking along an arc."""
+        t = (now - flight.since) / FLIGHT_SECONDS
+        if not 0 <= t < 1:
+            return
+        e = t * t * (3 - 2 * t)  # smoothstep: leaves gently, arrives gently
+        (sx, sy), (ex, ey) = flight.picture.rect.center, flight.to.center
+        lift = 0.12 * self.surface.get_height() * math.sin(math.pi * e)
+        x, y = sx + (ex - sx) * e, sy + (ey - sy) * e - lift
+        key = (flight.picture.path, flight.picture.key, flight.picture.label, flight.picture.rect.w,
+               flight.picture.rect.h)
+        image = self._pictures.get(key)
+        if image is None:
+            image = self._pictures[key] = self._picture_surface(flight.picture)
+        k = 1.0 - 0.7 * e
+        size = (max(1, round(image.get_width() * k)), max(1, round(image.get_height() * k)))
+        small = pygame.transform.smoothscale(image, size)
+        self.surface.blit(small, small.get_rect(center=(round(x), round(y))))
+
+    def _draw_confetti(self, age: float, badge: Rect) -> None:
+        """A burst from the check mark, then a fall, for the first seconds of the receipt: positions from
+        arrays, no new surfaces. Turning scraps (their width swings) in the theme's confetti colours."""
         if age < 0 or age > CONFETTI_SECONDS:
             return
         w, h = self.surface.get_size()
         if self._confetti is None:
             rng = np.random.default_rng(7)
-            n = 160
-            self._confetti = np.stack([rng.uniform(0, 1, n), rng.uniform(-0.35, 0.0, n), rng.uniform(-0.08, 0.08, n),
-                                       rng.uniform(0.15, 0.45, n), rng.uniform(0, 2 * np.pi, n),
-                                       rng.integers(0, 1 << 16, n).astype(float)], axis=1)
-        x0, y0, vx, vy, phase, pick = self._confetti.T
-        x = (x0 + vx * age + 0.015 * np.sin(phase + age * 6)) * w
-        y = (y0 + vy * age + 0.12 * age * age) * h
-        side = max(3, h // 110)
+            n = 260
+            angle = rng.uniform(-math.pi * 1.05, math.pi * 0.05, n)  # upward and sideways, fanning out
+            speed = rng.uniform(0.3, 1.1, n)
+            self._confetti = np.stack([speed * np.cos(angle), speed * np.sin(angle), rng.uniform(0, 2 * np.pi, n),
+                                       rng.integers(0, 1 << 16, n).astype(float), rng.uniform(0.6, 1.4, n),
+                                       rng.uniform(-0.5, 0.0, n)], axis=1)
+        vx, vy, phase, pick, size, delay = self._confetti.T
+        t = np.maximum(age + delay, 0.0)
+        drag = (1 - np.exp(-2.2 * t)) / 2.2  # fast out of the burst, then a slow drift
+        cx, cy = badge.center
+        x = cx + vx * drag * h * 0.8 + 0.02 * h * np.sin(phase + t * 5)
+        y = cy + vy * drag * h * 0.5 + 0.1 * h * t * t
+        side = np.maximum(4, size * h / 70)
         palette = self.theme.colors.confetti
-        for n in np.nonzero((y > -side) & (y < h))[0]:
-            wide = side if math.sin(phase[n] + age * 9) > 0 else side // 2 + 1  # a turning scrap
-            self.surface.fill(palette[int(pick[n]) % len(palette)], (int(x[n]), int(y[n]), wide, side))
+        visible = (age + delay >= 0) & (y > -side) & (y < h) & (x > -side) & (x < w)
+        for n in np.nonzero(visible)[0]:
+            turn = abs(math.sin(phase[n] + t[n] * 8))
+            wide = max(2, int(side[n] * (0.25 + 0.75 * turn)))
+            self.surface.fill(palette[int(pick[n]) % len(palette)], (int(x[n]), int(y[n]), wide, int(side[n] * 0.6)))
 
     # -- the cursor -------------------------------------------------------------------------
     def _draw_cursor(self, hud: Hud) -> None:
+        """A ring around the fingertip's point, hollow so the target shows through it. It fills as the 👌
+        closes (white) or a dwell runs (blue outer ring); a held gesture gets a wide ring and its action's
+        name. Texts the ring covers are drawn again over it: the cursor never hides a label."""
         c = self.theme.colors
         h = self.surface.get_height()
         x, y = round(hud.cursor[0]), round(hud.cursor[1])
         r = max(8, round(self.theme.sizes.cursor * h))
-        ring = max(3, r // 6)
+        ring = max(3, r // 5)
         arc = max(4, r // 4)
         if hud.clicked_at is not None and 0 <= hud.now - hud.clicked_at < PULSE_SECONDS:
             s = (hud.now - hud.clicked_at) / PULSE_SECONDS  # a ring that grows and thins out
-            pygame.draw.circle(self.surface, c.cursor, (x, y), round(r * (1 + 1.3 * s)), width=max(1, round(arc * (1 - s))))
+            pygame.draw.circle(self.surface, c.cursor, (x, y), round(r * (1 + 1.6 * s)),
+                               width=max(1, round(arc * (1 - s))))
         if hud.grabbing:
             box = pygame.Rect(x - r, y - r, 2 * r, 2 * r)
             pygame.draw.rect(self.surface, c.gesture, box, border_radius=r // 2)
@@ -417,38 +655,63 @@ class PygameRenderer:
                 tip = (x, y + d * (r + arc * 3))
                 pygame.draw.polygon(self.surface, c.gesture, [tip, (x - arc * 3 // 2, y + d * (r + arc // 2)),
                                                                 (x + arc * 3 // 2, y + d * (r + arc // 2))])
-        elif hud.pressed:
-            pygame.draw.circle(self.surface, c.cursor, (x, y), r)
         else:
-            pygame.draw.circle(self.surface, (0, 0, 0), (x, y), r + 2, width=2)
-            pygame.draw.circle(self.surface, c.cursor, (x, y), r, width=ring)
-            box = pygame.Rect(x - r, y - r, 2 * r, 2 * r)
-            if hud.ok > 0.05:  # the 👌 closing: the ring fills as the pinch closes
-                pygame.draw.arc(self.surface, (255, 255, 255), box, np.pi / 2, np.pi / 2 + 2 * np.pi * hud.ok, arc)
+            shrink = 1.0 - 0.35 * min(1.0, hud.ok)  # the ring tightens as the 👌 closes
+            rr = max(6, round(r * (0.6 if hud.pressed else shrink)))
+            pygame.draw.circle(self.surface, (0, 0, 0), (x, y), rr + ring // 2 + 2, width=ring + 4)
+            pygame.draw.circle(self.surface, c.cursor, (x, y), rr + ring // 2, width=ring)
+            if hud.pressed:
+                pygame.draw.circle(self.surface, c.cursor, (x, y), rr)
+            elif hud.ok > 0.05:
+                self._ring((x, y), rr + ring // 2, ring, hud.ok, (255, 255, 255), track=False)
             progress = max(hud.dwell, hud.start or 0.0)
             if progress > 0.0:  # dwell (or the hold that starts a session): an outer ring fills
-                outer = box.inflate(2 * arc + 2, 2 * arc + 2)
-                pygame.draw.arc(self.surface, c.dwell, outer, np.pi / 2, np.pi / 2 + 2 * np.pi * progress, arc)
-        pygame.draw.circle(self.surface, (255, 255, 255), (x, y), max(3, r // 5))
+                self._ring((x, y), r + ring + arc + 2, arc, progress, c.dwell)
+        pygame.draw.circle(self.surface, (0, 0, 0), (x, y), max(3, r // 6) + 1)
+        pygame.draw.circle(self.surface, (255, 255, 255), (x, y), max(3, r // 6))
+        reach = r + ring + 2 * arc + 4
+        near = pygame.Rect(x - reach, y - reach, 2 * reach, 2 * reach)
+        for box, surf in self._text_boxes:
+            if box.colliderect(near):
+                self.surface.blit(surf, box)
         if hud.holding is not None:  # a held gesture: a wide ring fills around the hand, its action beside it
             name, progress = hud.holding
             width = arc * 3 // 2
             self._ring((x, y), r + 2 * arc + width, width, progress, c.gesture)
-            self._cursor_label(name, round(0.034 * h), x, y, r + 2 * arc + 2 * width, pill=c.gesture)
+            self._cursor_label(name, math.ceil(MIN_TEXT * h), x, y, r + 2 * arc + 2 * width, pill=c.gesture)
         elif hud.grabbing:
-            self._cursor_label("Move to scroll", round(0.03 * h), x, y, r + arc * 2)
-        elif hud.gesture:
-            words = GESTURE_NAMES.get(hud.gesture, hud.gesture)
-            if words:
-                self._cursor_label(words, round(0.026 * h), x, y + r // 2, r + arc * 2)
+            self._cursor_label("Move to scroll", math.ceil(MIN_TEXT * h), x, y, r + arc * 2, pill=c.gesture)
 
-    def _ring(self, centre: tuple[int, int], radius: int, width: int, progress: float, color: Color) -> None:
-        """A progress ring: a dark shade of `color` all round, `color` filling it clockwise from the top (0..1).
+    def _draw_way_back(self, hud: Hud) -> None:
+        """The fingertip has left the active region: arrows beside the cursor, pointing back into the screen."""
+        c = self.theme.colors
+        h = self.surface.get_height()
+        ox, oy = hud.outside
+        norm = math.hypot(ox, oy)
+        dx, dy = -ox / norm, -oy / norm  # inward
+        x, y = hud.cursor
+        r = max(8, round(self.theme.sizes.cursor * h))
+        size = round(r * 1.1)
+        pulse = 0.5 - 0.5 * math.cos(2 * math.pi * (hud.now % 0.9) / 0.9)
+        for k in range(2):
+            d = r * 2.2 + k * size * 0.9 + pulse * r * 0.5
+            cx, cy = x + dx * d, y + dy * d
+            px, py = -dy, dx
+            tip = (cx + dx * size * 0.6, cy + dy * size * 0.6)
+            left = (cx - dx * size * 0.3 + px * size * 0.7, cy - dy * size * 0.3 + py * size * 0.7)
+            right = (cx - dx * size * 0.3 - px * size * 0.7, cy - dy * size * 0.3 - py * size * 0.7)
+            pygame.draw.lines(self.surface, (0, 0, 0), False, [left, tip, right], max(4, size // 3) + 4)
+            pygame.draw.lines(self.surface, c.cursor, False, [left, tip, right], max(4, size // 3))
+
+    def _ring(self, centre: tuple[int, int], radius: int, width: int, progress: float, color: Color,
+              track: bool = True) -> None:
+        """A progress ring: a dark shade of `color` all round (track), `color` filling it clockwise from the top.
 
         The filled part is one polygon, so it has no pin-holes at any width (pygame's thick arcs do).
         """
         x, y = centre
-        pygame.draw.circle(self.surface, tuple(v * 2 // 5 for v in color), centre, radius + 1, width=width + 2)
+        if track:
+            pygame.draw.circle(self.surface, tuple(v * 2 // 5 for v in color), centre, radius + 1, width=width + 2)
         progress = min(1.0, max(0.0, progress))
         if progress <= 0:
             return
@@ -458,58 +721,58 @@ class PygameRenderer:
         inner = [(x + (radius - width) * math.cos(t), y + (radius - width) * math.sin(t)) for t in a[::-1]]
         pygame.draw.polygon(self.surface, color, outer + inner)
 
-    def _cursor_label(self, text: str, size: int, x: int, y: int, gap: int, pill: Color | None = None) -> None:
-        """Small text beside the cursor: on its right, or its left near the screen's right edge.
-
-        pill: a colour to draw behind it (a held gesture's action), readable over the panel and the picture alike.
-        """
+    def _cursor_label(self, text: str, size: int, x: int, y: int, gap: int, pill: Color) -> None:
+        """A held gesture's action beside the cursor, on a pill: on its right, or its left near the right edge."""
         on_dark = self.theme.colors.on_dark
-        surf = self._render(text, size, on_dark)
-        pad = size // 2 if pill is not None else 0
+        surf = self._render(text, size, on_dark, bold=True)
+        pad = size // 2
         right = x + gap + pad * 2 + surf.get_width() < self.surface.get_width()
         box = self._anchored(surf.get_rect(), (x + gap + pad, y) if right else (x - gap - pad, y),
                              "left" if right else "right")
-        if pill is not None:
-            back = box.inflate(2 * pad, pad)
-            pygame.draw.rect(self.surface, pill, back, border_radius=back.h // 2)
-            self.surface.blit(surf, box)
-        else:
-            self._blit_text(text, size, on_dark, box.midleft if right else box.midright, "left" if right else "right",
-                            shadow=True)
+        back = box.inflate(2 * pad, pad)
+        pygame.draw.rect(self.surface, pill, back, border_radius=back.h // 2)
+        self.surface.blit(surf, box)
 
     # -- text -----------------------------------------------------------------------------
     def _radius(self) -> int:
         return max(4, round(self.theme.sizes.radius * self.surface.get_height()))
 
-    def _fitting_size(self, text: str, size: int, max_width: int | None) -> int:
-        """The font size (px) at which `text` fits max_width; measured once per text, then cached."""
+    def _fit(self, text: str, size: int, max_width: int | None) -> tuple[str, int]:
+        """The text and font size (px) to draw so it fits max_width: smaller, but never below the smallest
+        text size (MIN_TEXT of the screen height); past that, cut short with an ellipsis. Cached."""
         if max_width is None:
-            return size
+            return text, size
         key = (text, size, max_width)
         fitted = self._fits.get(key)
         if fitted is None:
-            width = self._font(size).size(text)[0]
-            fitted = self._fits[key] = size if width <= max_width else max(8, size * max_width // max(width, 1))
+            width = self._measure(text, size)
+            if width <= max_width:
+                fitted = (text, size)
+            else:
+                least = min(size, math.ceil(MIN_TEXT * self.surface.get_height()))
+                smaller = max(least, size * max_width // max(width, 1))
+                while smaller > least and self._measure(text, smaller) > max_width:
+                    smaller -= 1
+                cut = text
+                while len(cut) > 1 and self._measure(cut + "…", smaller) > max_width:
+                    cut = cut[:-1]
+                fitted = (text if cut == text else cut.rstrip() + "…", smaller)
+            self._fits[key] = fitted
         return fitted
 
-    def _render(self, text: str, size: int, color: Color) -> pygame.Surface:
-        key = (text, size, color)
+    def _measure(self, text: str, size: int) -> int:
+        """Width in px of `text` drawn at `size` (bold: the widest it is drawn)."""
+        return self._type.size(text, size, bold=True)[0]
+
+    def _render(self, text: str, size: int, color: Color, bold: bool = False) -> pygame.Surface:
+        key = (text, size, color, bold)
         surf = self._texts.get(key)
         if surf is None:
             if len(self._texts) > 2000:  # changing texts (countdowns) must not grow the caches forever
                 self._texts.clear()
                 self._fits.clear()
-            surf = self._texts[key] = self._font(size).render(text, True, color)
+            surf = self._texts[key] = self._type.render(text, size, color, bold)
         return surf
-
-    def _font(self, size: int) -> pygame.font.Font:
-        """Theme sizes scale every text; the font file is the theme's, or pygame's built-in one."""
-        font = self._fonts.get(size)
-        if font is None:
-            f = self.theme.fonts
-            px = max(6, round(size * f.scale))
-            font = self._fonts[size] = pygame.font.Font(str(f.file) if f.file else None, px)
-        return font
 
     @staticmethod
     def _anchored(box: pygame.Rect, at: tuple[int, int], align: str) -> pygame.Rect:
@@ -522,9 +785,28 @@ class PygameRenderer:
         return box
 
     def _blit_text(self, text: str, size: int, color: Color, at: tuple[int, int], align: str,
-                   shadow: bool = False) -> None:
-        surf = self._render(text, size, color)
+                   shadow: bool = False, bold: bool = False, keep: bool = False) -> None:
+        """keep: remember where it went, so the cursor drawn later never hides it (see _draw_cursor)."""
+        surf = self._render(text, size, color, bold)
         box = self._anchored(surf.get_rect(), at, align)
         if shadow:
-            self.surface.blit(self._render(text, size, (0, 0, 0)), box.move(2, 2))
+            self.surface.blit(self._render(text, size, (0, 0, 0), bold), box.move(2, 2))
         self.surface.blit(surf, box)
+        if keep:
+            self._text_boxes.append((box, surf))
+
+
+def _ease_out(x: float) -> float:
+    """0..1 -> 0..1, fast then settling (cubic)."""
+    x = min(1.0, max(0.0, x))
+    return 1 - (1 - x) ** 3
+
+
+def _shade(color: Color, k: float) -> Color:
+    """A colour k times as bright (RGB; an alpha is dropped)."""
+    return tuple(max(0, min(255, round(v * k))) for v in color[:3])
+
+
+def _mix(a: Color, b: Color, k: float) -> Color:
+    """a blended toward b by k (0 = a, 1 = b), RGB."""
+    return tuple(round(x + (y - x) * k) for x, y in zip(a[:3], b[:3]))
