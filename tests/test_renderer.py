@@ -498,9 +498,27 @@ def test_an_added_item_flies_to_the_cart_and_its_count_bounces():
     assert badge_width(landing + 0.15) > badge_width(landing + 2.0) + 4
 
 
-def test_a_new_screen_fades_in():
+def test_a_new_screen_slides_in():
     lay = layout(VIEWS["cart"], CATALOG, SIZE)
     b = next(x for x in lay.buttons if x.id == "checkout")
     first, _, _ = draw("cart", hud=settled(10.0, screen_since=10.0))
     later, _, _ = draw("cart", hud=settled(10.5, screen_since=10.0))
     assert rgb(later, *probe_of(b)) == C.primary != rgb(first, *probe_of(b))
+
+
+def test_the_fast_picture_path_matches_the_plain_one():
+    """A 32-bit surface gets the picture resized straight into its pixels; any other format goes through a
+    converted image. Both show the same picture, edges repeated where it does not reach."""
+    image = np.zeros((480, 640, 3), np.uint8)
+    image[:, :, 0] = np.linspace(0, 255, 640, dtype=np.uint8)[None, :]  # blue rises left to right (BGR)
+    image[:, :, 2] = np.linspace(0, 255, 480, dtype=np.uint8)[:, None]  # red rises top to bottom
+    lay = layout(VIEWS["shopping"], CATALOG, PORTRAIT)
+    fast, plain = pygame.Surface(PORTRAIT), pygame.Surface(PORTRAIT, depth=24)
+    assert fast.get_bytesize() == 4 and plain.get_bytesize() == 3
+    for surface in (fast, plain):
+        PygameRenderer(surface).draw(image, [], None, lay, settled(0.0))
+    fa = lay.feed_area
+    for x, y in [(5, 5), (fa.w // 2, fa.h // 2), (fa.w - 5, fa.h - 5), (fa.w // 3, 10)]:
+        a, b = rgb(fast, x, y), rgb(plain, x, y)
+        assert max(abs(p - q) for p, q in zip(a, b)) <= 2, (x, y, a, b)
+    assert rgb(fast, fa.w - 5, fa.h // 2)[2] > rgb(fast, 5, fa.h // 2)[2] + 100  # blue rises to the right

@@ -26,6 +26,19 @@ AIM = {"attract": "start", "practice": "practice", "practice-hold": "practice", 
 """Screen -> the target (or the first whose id starts so) the cursor rests on."""
 
 
+def aim(name: str, lay) -> tuple[float, float] | None:
+    """Where the cursor rests on sample screen `name`: on its main target, a little right of the centre
+    (so the label shows beside the ring); None if the screen has no such target."""
+    target = next((b for b in lay.buttons if b.enabled and b.id.startswith(AIM.get(name, ""))), None)
+    return (target.rect.center[0] + target.rect.w // 6, target.rect.center[1]) if target else None
+
+
+def pointing_hand(tip: tuple[float, float]) -> Hand:
+    """The demo's synthetic pointing hand with its index fingertip at `tip` (normalised, mirrored frame)."""
+    hand = render(pose_world(POSES["point"]), anchor=tip, anchor_landmark=8, aspect=FRAME_SIZE[0] / FRAME_SIZE[1])
+    return Hand(hand.landmarks, hand.world, hand.handedness, 0.99)
+
+
 def render_screens(catalog: Catalog, size: tuple[int, int], out: Path, theme: Theme,
                    options: LayoutOptions, pointer: PointerConfig = PointerConfig()) -> list[Path]:
     """Draw every sample screen at `size` (px) into `out` as <size>-<screen>.png; returns the files written."""
@@ -43,15 +56,10 @@ def render_screens(catalog: Catalog, size: tuple[int, int], out: Path, theme: Th
     written = []
     for name, view in sample_views(catalog, every=True):
         lay = layout(view, catalog, size, options)
-        aim = AIM.get(name, "")
-        target = next((b for b in lay.buttons if b.enabled and b.id.startswith(aim)), None)
         w, h = size
-        cursor = (target.rect.center[0] + target.rect.w // 6, target.rect.center[1]) if target else (w * 0.3, h * 0.5)
+        cursor = aim(name, lay) or (w * 0.3, h * 0.5)
         now = {"receipt": 1.1, "added": FLIGHT_SECONDS * 0.5}.get(name, 5.0)
-        tip = to_frame(cursor)
-        hand = render(pose_world(POSES["point"]), anchor=tip, anchor_landmark=8,
-                      aspect=FRAME_SIZE[0] / FRAME_SIZE[1])
-        hands = [Hand(hand.landmarks, hand.world, hand.handedness, 0.99)]
+        hands = [pointing_hand(to_frame(cursor))]
         renderer.set_surface(surface)
         renderer.draw(image, hands, 0, lay, Hud(now, cursor, screen_since=0.0))
         path = out / f"{w}x{h}-{name}.png"

@@ -14,6 +14,7 @@ came onto the button under it. So a test that feeds the same frames gets the sam
 from __future__ import annotations
 
 import math
+import sys
 import zlib
 from collections.abc import Sequence
 
@@ -36,6 +37,8 @@ TOAST_IN = 0.18
 """A toast slides into place this long."""
 CONFETTI_SECONDS = 4.5
 ICON_FRAMES = 64
+_KEY = (254, 1, 253)
+"""The colour key of the panel's layer: where the panel's rounded corners let the picture show."""
 HAND_SCALE = 0.6
 """The hand drawn at the cursor, as a fraction of the size the pointer maps it to (full size covers a
 quarter of the panel)."""
@@ -62,65 +65,69 @@ class PygameRenderer:
         self.region = region
         self._type = Typeface.for_theme(theme.fonts)  # applies [fonts] scale and the 6-px minimum itself
         self._type.preload()  # the bold instance now, not on the first frame (once per process)
-        self._texts: dict[tuple[str, int, Color], pygame.Surface] = {}
-        self._fits: dict[tuple[str, int, int], int] = {}
-        self._pictures: dict[tuple[object, int, int], pygame.Surface | None] = {}
-        self._panel: tuple[Rect, pygame.Surface] | None = None
+        self._texts: dict[tuple, pygame.Surface] = {}
+        self._fits: dict[tuple[str, int, int], tuple[str, int]] = {}
+        self._pictures: dict[tuple, pygame.Surface] = {}
         self._pic: Rect | None = None  # where the camera picture goes, screen px
         self._pic_key: tuple | None = None
         self._feed_image: np.ndarray | None = None
-        self._feed: pygame.Surface | None = None
+        self._feed: pygame.Surface | None = None  # the picture as placed, screen-sized, made once per camera frame
+        self._layer: pygame.Surface | None = None  # the panel and all that stands still on it, made once per layout
+        self._layer_key: tuple | None = None
         self._icons: dict[tuple[str, int], tuple[np.ndarray, pygame.Surface]] = {}
         self._toast: tuple[object, float] | None = None  # the toast Text shown, and since when
         self._confetti: np.ndarray | None = None
-        self._base: pygame.Surface | None = None  # the composed frame, see draw()
-        self._base_image: np.ndarray | None = None
-        self._base_hands: Sequence[Hand] | None = None
-        self._base_key: tuple | None = None
         self._hover: tuple[str | None, float] = (None, 0.0)  # the button under the cursor, and since when (s)
-        self._text_boxes: list[tuple[pygame.Rect, pygame.Surface]] = []  # texts drawn last compose: the cursor
-        # never hides them, see _draw_cursor
-        self._labels: list[tuple] = []  # button labels, drawn after the hand
+        self._text_boxes: list[tuple[pygame.Rect, pygame.Surface]] = []  # the layer's texts, screen px: the hand
+        # and the cursor never hide them (they are drawn again over both)
 
     def set_surface(self, surface: pygame.Surface) -> None:
         """Draw on another surface from now on (the display after leaving or entering fullscreen)."""
         self.surface = surface
-        self._feed_image = self._feed = None
-        self._pic_key = None
-        self._base = self._base_image = self._base_hands = self._base_key = None
+        self._feed_image = self._feed = self._pic_key = None
+        self._layer = self._layer_key = None
 
     # -- public -------------------------------------------------------------------------
     def draw(self, image: np.ndarray | None, hands: Sequence[Hand], active: int | None, layout: Layout, hud: Hud,
              notes: Sequence[str] = (), hint: str | None = None, debug: DebugInfo | None = None) -> None:
         """image: mirrored BGR frame (or None). notes: small lines top-left. hint: a big line in the free area.
 
-        The UI loop redraws up to 60 times a second, the camera delivers 30: what only changes
-        with a new frame or a new layout (the feed, the hand, the translucent panel, tiles,
-        texts) is composed once into a screen-sized surface, and a redraw copies it and draws
-        the cursor and the toast over it. While something under the texts moves (a screen
-        fading in, a hovered button growing, an item flying to the cart, the attract and
-        practice animations, the receipt's confetti, countdowns, a modal) frames are drawn whole.
+        Three layers, each made only when it changes: the camera picture (scaled once per camera
+        frame, straight into a surface of the display's format), the panel with everything that
+        stands still on it (once per screen content), and what moves, drawn over both each time
+        (the hovered button, the hand, countdowns, counts, the flying item, the attract loop, the
+        practice target, the receipt's burst, the toast, the cursor). A redraw between camera
+        frames is two copies and the moving parts.
         """
         hovered = layout.hit(hud.cursor)
         hover_id = hovered.id if hovered is not None else None
         if hover_id != self._hover[0]:
             self._hover = (hover_id, hud.now)
-        toast = next((t for t in layout.texts if t.style == "toast"), None)
-        if self._animating(layout, hud):
-            self._compose(image, hands, active, layout, hud, hovered, notes, hint)
-        else:
-            key = (layout, hover_id, hud.pressed, hud.grabbing, hud.cursor if image is not None else None,
-                   tuple(notes), hint, self.surface.get_size())
-            # A new frame brings a new hands list (the demo reuses its picture, never its hands).
-            if image is not self._base_image or hands is not self._base_hands or key != self._base_key:
-                shown, self.surface = self.surface, self._base_surface()
-                try:
-                    self._compose(image, hands, active, layout, hud, hovered, notes, hint)
-                finally:
-                    self.surface = shown
-                self._base_image, self._base_hands, self._base_key = image, hands, key
-            self.surface.blit(self._base, (0, 0))
-        self._draw_toast(toast, hud.now)
+        now = hud.now
+        self._draw_feed(image, layout)
+        self._draw_layer(layout, hud, now - hud.screen_since)
+        if layout.badge is not None:
+            self._draw_confetti(now - hud.screen_since, layout.badge)
+            self._draw_badge(layout.badge, hud)
+        for step in layout.instructions:
+            self._draw_instruction(step, layout.instructions, now)
+        for button in layout.buttons:
+            if button.style == "target":
+                self._draw_target(button, hovered is button, now)
+        if hovered is not None and hovered.enabled and hovered.style != "target":
+            self._draw_hovered(hovered, hud.pressed, min(1.0, (now - self._hover[1]) / HOVER_SECONDS))
+        for countdown in layout.countdowns:
+            self._draw_countdown(countdown, now)
+        for badge in layout.badges:
+            self._draw_count(badge, now)
+        if layout.flight is not None:
+            self._draw_flight(layout.flight, now)
+        if image is not None and active is not None and active < len(hands) and hud.cursor is not None:
+            box = self._draw_hand(hands[active], image.shape[1::-1], hud.cursor)
+            if box is not None:
+                self._redraw_texts(box)  # the hand goes under every label
+        self._draw_notes(layout, notes, hint)
+        self._draw_toast(next((t for t in layout.texts if t.style == "toast"), None), now)
         if layout.modal is not None:
             self._draw_modal(layout.modal)
         if debug is not None:
@@ -132,66 +139,8 @@ class PygameRenderer:
             if hud.outside is not None:
                 self._draw_way_back(hud)
 
-    def _animating(self, layout: Layout, hud: Hud) -> bool:
-        """Whether anything under the texts moves now, so the frame cannot come from the cached composition."""
-        now = hud.now
-        if (layout.badge is not None or layout.instructions or layout.countdowns or layout.modal is not None
-                or any(b.style == "target" for b in layout.buttons)):
-            return True
-        if now - hud.screen_since < TRANSITION_SECONDS or now - self._hover[1] < HOVER_SECONDS:
-            return True
-        if layout.flight is not None and now - layout.flight.since < FLIGHT_SECONDS + BOUNCE_SECONDS:
-            return True
-        return any(b.bounce_since is not None and now - b.bounce_since < BOUNCE_SECONDS for b in layout.badges)
-
-    def _base_surface(self) -> pygame.Surface:
-        size = self.surface.get_size()
-        if self._base is None or self._base.get_size() != size:
-            base = pygame.Surface(size)
-            self._base = base.convert() if pygame.display.get_surface() is not None else base
-        return self._base
-
-    def _compose(self, image, hands, active, layout: Layout, hud: Hud, hovered, notes, hint) -> None:
-        """Everything under the toast, the modal, the debug overlay and the cursor, in drawing order."""
-        now = hud.now
-        self._text_boxes = []
-        self._draw_feed(image, layout)
-        self._draw_panel(layout.panel)
-        if layout.badge is not None:  # under the texts, so the receipt stays readable while it falls
-            self._draw_confetti(now - hud.screen_since, layout.badge)
-        for step in layout.instructions:
-            self._draw_instruction(step, layout.instructions, now)
-        grow = min(1.0, (now - self._hover[1]) / HOVER_SECONDS)
-        self._labels = []
-        for button in layout.buttons:
-            self._draw_button(button, hovered is button, hud.pressed, grow, now)
-        if image is not None and active is not None and active < len(hands) and hud.cursor is not None:
-            self._draw_hand(hands[active], image.shape[1::-1], hud.cursor)  # over the cards, under every label
-        for text, size, color, centre, bold in self._labels:
-            self._blit_text(text, size, color, centre, "center", bold=bold, keep=True)
-        for countdown in layout.countdowns:
-            self._draw_countdown(countdown, now)
-        for field in layout.fields:
-            self._draw_field(field)
-        for bar in layout.scrollbars:
-            self._draw_scrollbar(bar, hud.grabbing)
-        for picture in layout.pictures:
-            self._draw_picture(picture)
-        for text in layout.texts:
-            if text.style != "toast":
-                self._draw_text(text)
-        for badge in layout.badges:
-            self._draw_count(badge, now)
-        if layout.badge is not None:
-            self._draw_badge(layout.badge, hud)
-        if layout.flight is not None:
-            self._draw_flight(layout.flight, now)
-        age = now - hud.screen_since
-        if 0 <= age < TRANSITION_SECONDS:  # the new screen's contents fade in: the panel's own colour, thinning
-            veil = self._panel[1]
-            veil.set_alpha(round(255 * (1 - _ease_out(age / TRANSITION_SECONDS))))
-            self.surface.blit(veil, (layout.panel.x, layout.panel.y))
-            veil.set_alpha(None)
+    def _draw_notes(self, layout: Layout, notes: Sequence[str], hint: str | None) -> None:
+        """Small lines top-left of the free area (the operator's notes), and a big hint low in it."""
         h = self.surface.get_height()
         fa = layout.feed_area or Rect(0, 0, *self.surface.get_size())
         small = math.ceil(MIN_TEXT * h)
@@ -203,6 +152,67 @@ class PygameRenderer:
             text, size = self._fit(hint, round(0.06 * h), fa.w - round(0.04 * h))
             self._blit_text(text, size, self.theme.colors.on_dark, (fa.x + fa.w // 2, fa.y + round(0.9 * fa.h)),
                             "center", shadow=True, bold=True)
+
+    def _draw_layer(self, layout: Layout, hud: Hud, age: float) -> None:
+        """The panel and everything on it that stands still, made once per screen content; a new screen's
+        contents slide in from the right (eased) over TRANSITION_SECONDS."""
+        key = (layout, hud.grabbing, self.surface.get_size())
+        if key != self._layer_key:
+            self._layer_key = key
+            self._make_layer(layout, hud.grabbing)
+        p = layout.panel
+        if 0 <= age < TRANSITION_SECONDS:
+            dx = round(0.08 * p.w * (1 - _ease_out(age / TRANSITION_SECONDS)))
+            pygame.draw.rect(self.surface, self.theme.colors.panel[:3], (p.x, p.y, p.w, p.h),
+                             border_radius=self._radius() * 2)
+            self.surface.blit(self._layer, (p.x + dx, p.y), pygame.Rect(p.x, p.y, p.w - dx, p.h))
+        else:
+            self.surface.blit(self._layer, (p.x, p.y), pygame.Rect(p.x, p.y, p.w, p.h))
+
+    def _make_layer(self, layout: Layout, grabbing: bool) -> None:
+        """Draw the still parts of the panel onto a screen-sized surface of which only the panel is shown.
+
+        An opaque panel (the default theme) is a plain surface whose rounded corners are a colour key: it is
+        copied, not blended. A translucent theme panel gets a surface with per-pixel alpha."""
+        size = self.surface.get_size()
+        p = layout.panel
+        colour = self.theme.colors.panel
+        opaque = len(colour) < 4 or colour[3] == 255
+        if self._layer is None or self._layer.get_size() != size or bool(self._layer.get_flags() & pygame.SRCALPHA) \
+                == opaque:
+            layer = pygame.Surface(size, 0 if opaque else pygame.SRCALPHA)
+            if pygame.display.get_surface() is not None:
+                layer = layer.convert() if opaque else layer.convert_alpha()
+            self._layer = layer
+        layer = self._layer
+        layer.set_colorkey(None)
+        layer.fill(_KEY if opaque else (0, 0, 0, 0), (p.x, p.y, p.w, p.h))
+        shown, self.surface = self.surface, layer
+        try:
+            pygame.draw.rect(layer, colour, (p.x, p.y, p.w, p.h), border_radius=self._radius() * 2)
+            self._text_boxes = []
+            for button in layout.buttons:
+                if button.style != "target":
+                    self._draw_button(button)
+            for field in layout.fields:
+                self._draw_field(field)
+            for bar in layout.scrollbars:
+                self._draw_scrollbar(bar, grabbing)
+            for picture in layout.pictures:
+                self._draw_picture(picture)
+            for text in layout.texts:
+                if text.style != "toast":
+                    self._draw_text(text)
+        finally:
+            self.surface = shown
+        if opaque:
+            layer.set_colorkey(_KEY, pygame.RLEACCEL)
+
+    def _redraw_texts(self, box: pygame.Rect) -> None:
+        """The panel's texts inside `box` (screen px), drawn again: what was drawn there since stays under them."""
+        for text_box, surf in self._text_boxes:
+            if text_box.colliderect(box):
+                self.surface.blit(surf, text_box)
 
     def feed_to_screen(self, x: float, y: float) -> tuple[int, int]:
         """Normalised point of the (mirrored) picture -> screen px, as it is placed now."""
@@ -228,14 +238,17 @@ class PygameRenderer:
             return
         self._place(image, layout)
         if image is not self._feed_image:  # a new camera frame: scale it once, redraws reuse it
-            self._feed_image, self._feed = image, self._scaled_feed(image)
+            self._feed_image = image
+            self._scale_feed(image)
         self.surface.blit(self._feed, (0, 0))
 
-    def _scaled_feed(self, image: np.ndarray) -> pygame.Surface:
-        """The frame as placed on screen, screen-sized: one crop, one resize, one copy.
+    def _scale_feed(self, image: np.ndarray) -> None:
+        """The frame as placed on screen, screen-sized, in self._feed: one crop and one resize.
 
-        Where the picture does not reach (behind the panel) its edge pixels are repeated,
-        so the translucent panel looks the same all across and no seam shows around it.
+        Where the picture does not reach its edge pixels are repeated, so nothing else shows behind a
+        translucent panel. When the surface has the byte order of BGRA (a 32-bit XRGB display on a
+        little-endian machine, nearly every one) the resize writes straight into the surface's pixels;
+        otherwise it goes through an image converted to the surface's format.
         """
         pic = self._pic
         sw, sh = self.surface.get_size()
@@ -247,14 +260,33 @@ class PygameRenderer:
         crop = image[int(cy0):max(int(math.ceil(cy1)), int(cy0) + 1), int(cx0):max(int(math.ceil(cx1)), int(cx0) + 1)]
         w, h = max(1, x1 - x0), max(1, y1 - y0)
         interp = cv2.INTER_LINEAR if pic.w > fw else cv2.INTER_AREA
+        if self._feed is None or self._feed.get_size() != (sw, sh):
+            feed = pygame.Surface((sw, sh))
+            self._feed = feed.convert() if pygame.display.get_surface() is not None else feed
+        if _bgra_layout(self._feed):
+            px = pygame.surfarray.pixels2d(self._feed)  # (w, h) uint32 view of the surface, locked while alive
+            out = np.lib.stride_tricks.as_strided(px.T.view(np.uint8), shape=(sh, sw, 4), strides=(px.strides[1], 4, 1))
+            cv2.resize(cv2.cvtColor(crop, cv2.COLOR_BGR2BGRA), (w, h), dst=out[y0:y0 + h, x0:x0 + w],
+                       interpolation=interp)
+            near = cv2.INTER_NEAREST
+            if x0 > 0:
+                cv2.resize(out[y0:y0 + h, x0:x0 + 1], (x0, h), dst=out[y0:y0 + h, :x0], interpolation=near)
+            if x0 + w < sw:
+                cv2.resize(out[y0:y0 + h, x0 + w - 1:x0 + w], (sw - x0 - w, h), dst=out[y0:y0 + h, x0 + w:],
+                           interpolation=near)
+            if y0 > 0:
+                cv2.resize(out[y0:y0 + 1], (sw, y0), dst=out[:y0], interpolation=near)
+            if y0 + h < sh:
+                cv2.resize(out[y0 + h - 1:y0 + h], (sw, sh - y0 - h), dst=out[y0 + h:], interpolation=near)
+            del out, px  # unlocks the surface
+            return
         scaled = cv2.resize(crop, (w, h), interpolation=interp)
         if (w, h) != (sw, sh):
             scaled = cv2.copyMakeBorder(scaled, y0, max(0, sh - y0 - h), x0, max(0, sw - x0 - w), cv2.BORDER_REPLICATE)
-        feed = pygame.image.frombuffer(scaled.data, (sw, sh), "BGR")
-        # Converted to the display's pixel format once, so every redraw of it is a plain copy.
-        return feed.convert() if pygame.display.get_surface() is not None else feed.copy()
+        self._feed.blit(pygame.image.frombuffer(scaled.data, (sw, sh), "BGR"), (0, 0))
 
-    def _draw_hand(self, hand: Hand, frame_size: tuple[int, int], cursor: tuple[float, float]) -> None:
+    def _draw_hand(self, hand: Hand, frame_size: tuple[int, int],
+                   cursor: tuple[float, float]) -> pygame.Rect | None:
         """The active hand, drawn where it drives the cursor: its index fingertip on the cursor, at the size the
         pointer maps the active region to (the hand looks as big as the moves it makes on screen). A
         translucent silhouette (palm and fingers) under every label, so a passer-by sees at once that the
@@ -271,7 +303,7 @@ class PygameRenderer:
         box = pygame.Rect(int(lo[0]), int(lo[1]), int(hi[0] - lo[0]) + 1, int(hi[1] - lo[1]) + 1)
         box = box.clip(self.surface.get_rect())
         if box.w <= 0 or box.h <= 0:
-            return
+            return None
         layer = pygame.Surface(box.size, pygame.SRCALPHA)
         local = [(float(x) - box.x, float(y) - box.y) for x, y in pts]
         palm = [local[k] for k in _PALM]
@@ -285,15 +317,9 @@ class PygameRenderer:
                     pygame.draw.circle(layer, color, local[k], (finger + grow) // 2)
         layer.set_alpha(105)
         self.surface.blit(layer, box)
+        return box
 
     # -- panel and its contents -----------------------------------------------------------
-    def _draw_panel(self, rect: Rect) -> None:
-        if self._panel is None or self._panel[0] != rect:
-            panel = pygame.Surface((rect.w, rect.h), pygame.SRCALPHA)
-            pygame.draw.rect(panel, self.theme.colors.panel, panel.get_rect(), border_radius=self._radius() * 2)
-            self._panel = (rect, panel)
-        self.surface.blit(self._panel[1], (rect.x, rect.y))
-
     def button_fill(self, b: Button) -> Color:
         """The resting fill of a button (the probe-pixel tests use this)."""
         c = self.theme.colors
@@ -301,49 +327,57 @@ class PygameRenderer:
             return c.disabled
         return {"primary": c.primary, "danger": c.danger, "quiet": c.field}.get(b.style, c.secondary)
 
-    def _draw_button(self, b: Button, hovered: bool, pressed: bool, grow: float = 1.0, now: float = 0.0) -> None:
-        """A button; the hovered one grows a little (eased over HOVER_SECONDS) and darkens while pressed."""
+    def _draw_button(self, b: Button) -> None:
+        """A button at rest (the panel's layer): its fill, outline and label; a tile is a card."""
         c = self.theme.colors
         r = pygame.Rect(b.rect.x, b.rect.y, b.rect.w, b.rect.h)
-        live = hovered and b.enabled
-        if live:
-            k = HOVER_GROW * _ease_out(grow) * (0.5 if pressed else 1.0)
-            r = r.inflate(round(r.w * k), round(r.h * k))
         if b.style == "tile":
-            self._draw_tile(r, live, pressed)
+            self._draw_tile(r)
             return
-        if b.style == "target":
-            self._draw_target(b, r, live, now)
-            return
-        fill = self.button_fill(b)
-        if live and pressed:
-            fill = tuple(max(0, v - 50) for v in fill)
-        elif live:
-            fill = tuple(min(255, v + 25) for v in fill) if b.style not in ("quiet",) else c.highlight
         radius = self._radius()
         if b.enabled:  # a soft shadow lifts the buttons off the panel
             pygame.draw.rect(self.surface, _shade(c.panel, 0.82), r.move(0, max(2, r.h // 24)), border_radius=radius)
+        self._draw_body(b, r, self.button_fill(b))
+
+    def _draw_body(self, b: Button, r: pygame.Rect, fill: Color, keep: bool = True) -> None:
+        """keep: the label is one of the layer's texts (drawn again over the hand and the cursor)."""
+        c = self.theme.colors
+        radius = self._radius()
         pygame.draw.rect(self.surface, fill, r, border_radius=radius)
         if b.style in ("secondary", "quiet"):  # light on a light panel: an outline keeps the target visible
             pygame.draw.rect(self.surface, c.outline, r, width=2, border_radius=radius)
-        if live:
-            pygame.draw.rect(self.surface, c.hover_border, r.inflate(6, 6), width=max(3, r.h // 20),
-                             border_radius=radius + 3)
         dark_fill = b.style in ("primary", "danger") and b.enabled
         color = c.on_dark if dark_fill else (c.muted if not b.enabled else c.text)
         scale = 0.7 if len(b.text) == 1 and not b.text.isdigit() else 0.55 if len(b.text) <= 2 else 0.42
         size = max(round(r.h * scale), math.ceil(MIN_TEXT * self.surface.get_height()))
         text, size = self._fit(b.text, size, r.w - r.h // 4)
-        self._labels.append((text, size, color, r.center, True))
+        self._blit_text(text, size, color, r.center, "center", bold=True, keep=keep)
 
-    def _draw_tile(self, r: pygame.Rect, live: bool, pressed: bool) -> None:
+    def _draw_hovered(self, b: Button, pressed: bool, grow: float) -> None:
+        """The button under the cursor, over the layer: a little bigger (eased over HOVER_SECONDS), lighter,
+        darker while pressed, with a bright border. A tile keeps its picture and texts: only its border."""
+        c = self.theme.colors
+        k = HOVER_GROW * _ease_out(grow) * (0.5 if pressed else 1.0)
+        r = pygame.Rect(b.rect.x, b.rect.y, b.rect.w, b.rect.h).inflate(round(b.rect.w * k), round(b.rect.h * k))
+        if b.style == "tile":
+            pygame.draw.rect(self.surface, c.hover_border, r, width=max(3, r.h // 60), border_radius=self._radius() * 2)
+            return
+        fill = self.button_fill(b)
+        if pressed:
+            fill = tuple(max(0, v - 50) for v in fill)
+        else:
+            fill = tuple(min(255, v + 25) for v in fill) if b.style != "quiet" else c.highlight
+        self._draw_body(b, r, fill, keep=False)
+        pygame.draw.rect(self.surface, c.hover_border, r.inflate(6, 6), width=max(3, r.h // 20),
+                         border_radius=self._radius() + 3)
+
+    def _draw_tile(self, r: pygame.Rect) -> None:
         """A product tile: a card (its picture, name and price are drawn over it) with a round + in its corner."""
         c = self.theme.colors
         radius = self._radius() * 2
         pygame.draw.rect(self.surface, _shade(c.panel, 0.8), r.move(0, max(3, r.h // 40)), border_radius=radius)
-        pygame.draw.rect(self.surface, _shade(c.field, 0.9) if live and pressed else c.field, r, border_radius=radius)
-        pygame.draw.rect(self.surface, c.hover_border if live else c.secondary, r,
-                         width=max(3, r.h // 60) if live else 2, border_radius=radius)
+        pygame.draw.rect(self.surface, c.field, r, border_radius=radius)
+        pygame.draw.rect(self.surface, c.secondary, r, width=2, border_radius=radius)
         plus = max(8, round(min(r.w, r.h) * 0.09))
         centre = (r.right - plus - r.w // 28, r.bottom - plus - r.w // 28)
         pygame.draw.circle(self.surface, c.primary, centre, plus)
@@ -351,17 +385,17 @@ class PygameRenderer:
         self.surface.fill(c.on_dark, (centre[0] - arm, centre[1] - thick // 2, 2 * arm, thick))
         self.surface.fill(c.on_dark, (centre[0] - thick // 2, centre[1] - arm, thick, 2 * arm))
 
-    def _draw_target(self, b: Button, r: pygame.Rect, live: bool, now: float) -> None:
+    def _draw_target(self, b: Button, live: bool, now: float) -> None:
         """The practice target: rings that breathe, so the eye goes to it, with the 👌 in the middle."""
         c = self.theme.colors
-        centre, radius = r.center, min(r.w, r.h) // 2
+        centre, radius = b.rect.center, min(b.rect.w, b.rect.h) // 2
         breathe = 0.5 - 0.5 * math.cos(2 * math.pi * (now % 1.6) / 1.6)
         pygame.draw.circle(self.surface, _mix(c.primary, c.panel, 0.75), centre, round(radius * (1.0 + 0.1 * breathe)))
         pygame.draw.circle(self.surface, c.hover_border if live else c.primary, centre, radius)
         pygame.draw.circle(self.surface, c.field, centre, radius * 3 // 4)
         pygame.draw.circle(self.surface, c.primary, centre, radius // 2)
         text, size = self._fit(b.text, round(radius * 0.55), radius)
-        self._labels.append((text, size, c.on_dark, centre, False))
+        self._blit_text(text, size, c.on_dark, centre, "center")
 
     def _draw_countdown(self, cd: Countdown, now: float) -> None:
         """The time left on a target (the Undo offer): a bar along its lower edge that shrinks to nothing."""
@@ -670,10 +704,7 @@ class PygameRenderer:
         pygame.draw.circle(self.surface, (0, 0, 0), (x, y), max(3, r // 6) + 1)
         pygame.draw.circle(self.surface, (255, 255, 255), (x, y), max(3, r // 6))
         reach = r + ring + 2 * arc + 4
-        near = pygame.Rect(x - reach, y - reach, 2 * reach, 2 * reach)
-        for box, surf in self._text_boxes:
-            if box.colliderect(near):
-                self.surface.blit(surf, box)
+        self._redraw_texts(pygame.Rect(x - reach, y - reach, 2 * reach, 2 * reach))
         if hud.holding is not None:  # a held gesture: a wide ring fills around the hand, its action beside it
             name, progress = hud.holding
             width = arc * 3 // 2
@@ -794,6 +825,12 @@ class PygameRenderer:
         self.surface.blit(surf, box)
         if keep:
             self._text_boxes.append((box, surf))
+
+
+def _bgra_layout(surface: pygame.Surface) -> bool:
+    """Whether the surface's pixels are 4 bytes B, G, R, X in memory, as cv2's BGRA."""
+    return (surface.get_bytesize() == 4 and surface.get_masks()[:3] == (0xFF0000, 0xFF00, 0xFF)
+            and sys.byteorder == "little")
 
 
 def _ease_out(x: float) -> float:
