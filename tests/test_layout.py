@@ -291,7 +291,7 @@ def test_a_toast_shows_on_its_target_or_low_in_the_panel(size):
     (toast,) = [t for t in lay.texts if t.style == "toast"]
     tile = next(b for b in lay.buttons if b.id == "add:banana")
     assert toast.text == "Added: Banana ×1"
-    assert (toast.x, toast.y) == (tile.rect.center[0], tile.rect.y + toast.size)
+    assert (toast.x, toast.y) == (tile.rect.center[0], tile.rect.y)
     lay = layout(view(Screen.SHOPPING, toast=Toast("Removed: Apple", 4)), CATALOG, size)
     (toast,) = [t for t in lay.texts if t.style == "toast"]
     footer = next(b for b in lay.buttons if b.id == "checkout")

@@ -76,9 +76,10 @@ def test_feed_panel_and_buttons_are_drawn(name, size):
     # The feed shows where the panel leaves the screen free, converted from BGR: blue stays blue.
     fa = lay.feed_area
     assert rgb(surface, fa.x + 5, fa.y + fa.h - 5) == FEED_RGB
-    # The panel is translucent white over the feed: much lighter than the feed, still tinted by it.
+    # The panel is the theme's, over the feed (opaque by default).
     px = rgb(surface, lay.panel.x + 3 * lay.panel.w // 4, lay.panel.y + 8)
-    assert min(px) > 150 and px[2] >= px[0]
+    assert px == C.panel[:3]
+    assert rgb(surface, lay.panel.x + 1, lay.panel.y + 1) == FEED_RGB  # its rounded corner shows the picture
     for b in lay.buttons:
         probe = probe_of(b)
         if lay.modal is not None and lay.modal.rect.contains(probe):
@@ -522,3 +523,12 @@ def test_the_fast_picture_path_matches_the_plain_one():
         a, b = rgb(fast, x, y), rgb(plain, x, y)
         assert max(abs(p - q) for p, q in zip(a, b)) <= 2, (x, y, a, b)
     assert rgb(fast, fa.w - 5, fa.h // 2)[2] > rgb(fast, 5, fa.h // 2)[2] + 100  # blue rises to the right
+
+
+def test_a_translucent_theme_panel_lets_the_picture_show_through():
+    theme = Theme(colors=Colors(panel=(250, 250, 250, 200)))
+    surface, lay, _ = draw("shopping", theme=theme)
+    px = rgb(surface, lay.panel.x + 3 * lay.panel.w // 4, lay.panel.y + 8)
+    assert 150 < min(px) and px[2] > px[0] + 20  # lighter than the blue feed, still tinted by it
+    corner = rgb(surface, lay.panel.x + 1, lay.panel.y + 1)  # outside the rounded corner: the feed itself
+    assert corner == FEED_RGB

@@ -363,8 +363,8 @@ def _toast(toast, g: _Grid, buttons: list[Button]) -> Text:
     """The shopper's note, where the thing happened: on the target it is about (the tile just added), else
     low in the panel, above the footer buttons."""
     target = next((b for b in buttons if toast.target and b.id == toast.target), None)
-    if target is not None:
-        y = max(target.rect.y + g.font, g.pad + g.font)
+    if target is not None:  # astride the target's top edge: over it, hiding little of its picture
+        y = max(target.rect.y, g.pad + g.font)
         return Text(toast.text, target.rect.center[0], y, g.font, "center", "toast", max(target.rect.w, g.h // 3))
     p = g.panel
     return Text(toast.text, p.x + p.w // 2, g.footer - g.pad - g.font // 2, g.font, "center", "toast", p.w - 4 * g.pad)

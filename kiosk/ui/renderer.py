@@ -80,6 +80,8 @@ class PygameRenderer:
         self._hover: tuple[str | None, float] = (None, 0.0)  # the button under the cursor, and since when (s)
         self._text_boxes: list[tuple[pygame.Rect, pygame.Surface]] = []  # the layer's texts, screen px: the hand
         # and the cursor never hide them (they are drawn again over both)
+        self._hover_label: tuple[pygame.Rect, pygame.Surface, pygame.Rect] | None = None  # this frame's hovered
+        # button's label (where, what) and the button's rect
 
     def set_surface(self, surface: pygame.Surface) -> None:
         """Draw on another surface from now on (the display after leaving or entering fullscreen)."""
@@ -103,6 +105,7 @@ class PygameRenderer:
         hover_id = hovered.id if hovered is not None else None
         if hover_id != self._hover[0]:
             self._hover = (hover_id, hud.now)
+        self._hover_label = None
         now = hud.now
         self._draw_feed(image, layout)
         self._draw_layer(layout, hud, now - hud.screen_since)
@@ -209,10 +212,13 @@ class PygameRenderer:
             layer.set_colorkey(_KEY, pygame.RLEACCEL)
 
     def _redraw_texts(self, box: pygame.Rect) -> None:
-        """The panel's texts inside `box` (screen px), drawn again: what was drawn there since stays under them."""
+        """The panel's texts inside `box` (screen px), drawn again: what was drawn there since stays under them.
+        The hovered button shows its own label (drawn over the layer's), so that one is drawn instead."""
         for text_box, surf in self._text_boxes:
-            if text_box.colliderect(box):
+            if text_box.colliderect(box) and not (self._hover_label and self._hover_label[2].contains(text_box)):
                 self.surface.blit(surf, text_box)
+        if self._hover_label is not None and self._hover_label[0].colliderect(box):
+            self.surface.blit(self._hover_label[1], self._hover_label[0])
 
     def feed_to_screen(self, x: float, y: float) -> tuple[int, int]:
         """Normalised point of the (mirrored) picture -> screen px, as it is placed now."""
@@ -351,7 +357,9 @@ class PygameRenderer:
         scale = 0.7 if len(b.text) == 1 and not b.text.isdigit() else 0.55 if len(b.text) <= 2 else 0.42
         size = max(round(r.h * scale), math.ceil(MIN_TEXT * self.surface.get_height()))
         text, size = self._fit(b.text, size, r.w - r.h // 4)
-        self._blit_text(text, size, color, r.center, "center", bold=True, keep=keep)
+        box, surf = self._blit_text(text, size, color, r.center, "center", bold=True, keep=keep)
+        if not keep:
+            self._hover_label = (box, surf, r)
 
     def _draw_hovered(self, b: Button, pressed: bool, grow: float) -> None:
         """The button under the cursor, over the layer: a little bigger (eased over HOVER_SECONDS), lighter,
@@ -816,8 +824,9 @@ class PygameRenderer:
         return box
 
     def _blit_text(self, text: str, size: int, color: Color, at: tuple[int, int], align: str,
-                   shadow: bool = False, bold: bool = False, keep: bool = False) -> None:
-        """keep: remember where it went, so the cursor drawn later never hides it (see _draw_cursor)."""
+                   shadow: bool = False, bold: bool = False, keep: bool = False) -> tuple[pygame.Rect, pygame.Surface]:
+        """keep: remember where it went, so the hand and the cursor drawn later never hide it. Returns where
+        it went and what."""
         surf = self._render(text, size, color, bold)
         box = self._anchored(surf.get_rect(), at, align)
         if shadow:
@@ -825,6 +834,7 @@ class PygameRenderer:
         self.surface.blit(surf, box)
         if keep:
             self._text_boxes.append((box, surf))
+        return box, surf
 
 
 def _bgra_layout(surface: pygame.Surface) -> bool:
