@@ -101,3 +101,19 @@ def test_transitions_table_lists_every_row():
     rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and "---" not in line][1:]
     assert len(rows) == len(TRANSITIONS)
     assert "| confirm | order-stored | receipt |" in done.stdout
+
+
+def test_screens_draws_every_screen_at_the_size_asked(tmp_path):
+    import pygame
+
+    done = main_py("screens", "--size", "1080x1920", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    files = sorted(tmp_path.glob("*.png"))
+    names = {f.stem.split("-", 1)[1] for f in files}
+    assert {"attract", "practice", "shopping", "cart", "quantity", "confirm", "pin", "receipt"} <= names
+    pictures = {f.stem.split("-", 1)[1]: pygame.image.load(str(f)) for f in files}
+    assert all(p.get_size() == (1080, 1920) for p in pictures.values())
+    raw = {n: pygame.image.tobytes(p, "RGB") for n, p in pictures.items()}
+    assert len(set(raw.values())) == len(raw)  # every screen looks different
+    bad = main_py("screens", "--size", "huge", "--out", str(tmp_path))
+    assert bad.returncode == 2 and "huge" in bad.stderr

@@ -4,7 +4,8 @@ Each sample screen (`kiosk.ui.layout.sample_views(every=True)`) is drawn by the 
 renderer, as a shopper would see it a moment after it appeared: the demo's camera picture,
 the demo's synthetic hand pointing at the screen's main target, the cursor on it (the
 receipt a second in, while its confetti flies; an added item halfway to the cart). No
-camera, no window: pygame draws on an off-screen surface.
+camera needed. With a display (an X server, Xvfb included) the pictures are taken from a
+real window of exactly that size; without one, from an off-screen surface.
 """
 from __future__ import annotations
 
@@ -42,13 +43,15 @@ def pointing_hand(tip: tuple[float, float]) -> Hand:
 def render_screens(catalog: Catalog, size: tuple[int, int], out: Path, theme: Theme,
                    options: LayoutOptions, pointer: PointerConfig = PointerConfig()) -> list[Path]:
     """Draw every sample screen at `size` (px) into `out` as <size>-<screen>.png; returns the files written."""
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import pygame
 
     from kiosk.ui.renderer import PygameRenderer
 
     pygame.font.init()  # no pygame.init(): it would open the sound card
-    surface = pygame.Surface(size)
+    pygame.display.init()
+    surface = pygame.display.set_mode(size)
     renderer = PygameRenderer(surface, theme, pointer.active_region)
     image = DemoSource().read().image
     to_frame = Pointer(size, pointer).to_frame
@@ -62,7 +65,9 @@ def render_screens(catalog: Catalog, size: tuple[int, int], out: Path, theme: Th
         hands = [pointing_hand(to_frame(cursor))]
         renderer.set_surface(surface)
         renderer.draw(image, hands, 0, lay, Hud(now, cursor, screen_since=0.0))
+        pygame.display.flip()
         path = out / f"{w}x{h}-{name}.png"
         pygame.image.save(surface, str(path))
         written.append(path)
+    pygame.display.quit()
     return written
