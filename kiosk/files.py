@@ -23,6 +23,13 @@ TMP_SUFFIX = ".tmp"
 """Temporary files are named `.<target name>.<random>.tmp`: hidden, and easy to clean up."""
 
 
+def cache_dir() -> Path:
+    """Where the kiosk keeps what it makes once and reuses (the mediapipe wheel, the bold font instance):
+    $XDG_CACHE_HOME/touchless-kiosk, else ~/.cache/touchless-kiosk. Never a camera frame."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "touchless-kiosk"
+
+
 def stage(path: Path, data: bytes, *, mode: int | None = None) -> Path:
     """Write `data` to a new fsynced temporary file beside `path` and return its name.
 

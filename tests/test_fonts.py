@@ -239,3 +239,24 @@ def test_text_keeps_its_colour_at_the_edges(typeface):
     alpha = pygame.surfarray.array_alpha(white)
     edge = (alpha > 0) & (alpha < 200)
     assert edge.any() and (rgb[edge] >= 250).all()
+
+
+def test_the_bold_instance_is_made_once_and_kept_in_the_cache(tmp_path, monkeypatch):
+    from kiosk.ui import fonts
+
+    source = fonts.default_chain().faces[0]  # Noto Sans, a variable font
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    fonts.bold_instance.cache_clear()
+    made = fonts.bold_instance(source)
+    kept = list((tmp_path / "cache" / "touchless-kiosk").glob("*-wght700.ttf"))
+    assert made and len(kept) == 1 and kept[0].read_bytes() == made
+    kept[0].write_bytes(made[:-1] + bytes([made[-1] ^ 1]))  # mark the kept copy: the next start must read it
+    fonts.bold_instance.cache_clear()
+    assert fonts.bold_instance(source) == kept[0].read_bytes() != made
+    # a cache folder that cannot be written is only slower
+    (tmp_path / "blocked").write_text("a file where the folder should be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
+    fonts.bold_instance.cache_clear()
+    again = fonts.bold_instance(source)  # made anew (its head table's date differs, nothing else)
+    assert again[:4] == b"\x00\x01\x00\x00" and len(again) == len(made)
+    fonts.bold_instance.cache_clear()

@@ -22,7 +22,7 @@ from kiosk.gestures.classifier import LABELS
 from kiosk.gestures.recognizer_task import (MediaPipeGestureRecognizer, RecognizedHand, TaskGestureClassifier,
                                             provision_hagrid_task)
 from kiosk.types import Frame, Hand
-from kiosk.vision.model import cache_dir
+from kiosk.files import cache_dir
 from kiosk.vision.tracker import MediaPipeHandTracker
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kiosk import files
 from kiosk.errors import KioskError
+from kiosk.files import cache_dir
 
 WHEEL_VERSION = "0.10.21"
 # bundle member -> (path inside the wheel, SHA-256 of the official file)
@@ -34,10 +35,6 @@ MEMBERS = {
 HOW_TO_PROVISION = "run `python main.py setup-model` (or `python3 dev.py kiosk`), or pass --model FILE"
 _ALIGN = 64  # TFLite maps the model in place only if its bytes are aligned in the zip
 
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "touchless-kiosk"
 
 
 def check_model(path: Path) -> None:
