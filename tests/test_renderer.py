@@ -532,3 +532,23 @@ def test_a_translucent_theme_panel_lets_the_picture_show_through():
     assert 150 < min(px) and px[2] > px[0] + 20  # lighter than the blue feed, still tinted by it
     corner = rgb(surface, lay.panel.x + 1, lay.panel.y + 1)  # outside the rounded corner: the feed itself
     assert corner == FEED_RGB
+
+
+def test_a_still_frame_is_shown_again_until_something_changes():
+    """Nothing moving and the same inputs: the frame drawn last is shown again. A new camera frame, a moved
+    cursor or a moment when something moves on its own is drawn anew."""
+    lay = layout(VIEWS["cart"], CATALOG, SIZE)
+    surface = pygame.Surface(SIZE)
+    renderer = PygameRenderer(surface)
+    image = feed()
+    renderer.draw(image, [], None, lay, settled(10.0, (200, 300)))
+    first = pygame.image.tobytes(surface, "RGB")
+    surface.fill((0, 0, 0))
+    renderer.draw(image, [], None, lay, settled(10.1, (200, 300)))
+    assert pygame.image.tobytes(surface, "RGB") == first
+    renderer.draw(image, [], None, lay, settled(10.2, (260, 300)))  # the cursor moved
+    assert pygame.image.tobytes(surface, "RGB") != first
+    darker = image.copy()
+    darker[:] = (90, 20, 5)
+    renderer.draw(darker, [], None, lay, settled(10.3, (260, 300)))  # a new camera frame
+    assert rgb(surface, 5, SIZE[1] - 5) == (5, 20, 90)

@@ -164,8 +164,8 @@ def measure_pipeline(path: Path, seconds: float, config) -> dict:
 
 
 def measure_render(config, size: tuple[int, int], redraws: int = 200) -> dict:
-    """Drawing cost at `size`, ms: a redraw with nothing new (the UI loop between camera frames)
-    and a frame with a new picture (scaled and composed once), on the cart screen of the demo."""
+    """Drawing cost at `size`, ms: a redraw with nothing new (the UI loop between camera frames, when
+    nothing moves on its own) and a frame with a new picture, on the demo's shopping screen."""
     import pygame
 
     from kiosk.bootstrap import Overrides, build
@@ -173,12 +173,13 @@ def measure_render(config, size: tuple[int, int], redraws: int = 200) -> dict:
     with build(config, Overrides(source="demo", headless=True, size=size)) as kiosk:
         app = kiosk.app
         source = app.p.source
-        for _ in range(260):  # the demo shopper reaches the cart with two lines
-            app.step(source.read())
+        for _ in range(260):  # the demo shopper is shopping, two items in the cart
+            frame = source.read()
+            app.step(frame)
         redraw, present = [], []
-        for _ in range(redraws):
+        for _ in range(redraws):  # 2 s on: the last click's motion is over, nothing moves on its own
             t0 = time.perf_counter()
-            app.redraw()
+            app.redraw(now=frame.t + 2.0)
             redraw.append(time.perf_counter() - t0)
         for _ in range(redraws // 4):
             tracked = app.track(source.read())

@@ -17,6 +17,7 @@ import math
 import sys
 import zlib
 from collections.abc import Sequence
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -82,12 +83,16 @@ class PygameRenderer:
         # and the cursor never hide them (they are drawn again over both)
         self._hover_label: tuple[pygame.Rect, pygame.Surface, pygame.Rect] | None = None  # this frame's hovered
         # button's label (where, what) and the button's rect
+        self._still: pygame.Surface | None = None  # the frame drawn last, while nothing moved on its own
+        self._still_key: tuple | None = None
+        self._still_inputs: tuple = (None, None)  # the picture and hands list that frame was drawn from
 
     def set_surface(self, surface: pygame.Surface) -> None:
         """Draw on another surface from now on (the display after leaving or entering fullscreen)."""
         self.surface = surface
         self._feed_image = self._feed = self._pic_key = None
         self._layer = self._layer_key = None
+        self._still = self._still_key = None
 
     # -- public -------------------------------------------------------------------------
     def draw(self, image: np.ndarray | None, hands: Sequence[Hand], active: int | None, layout: Layout, hud: Hud,
@@ -105,8 +110,18 @@ class PygameRenderer:
         hover_id = hovered.id if hovered is not None else None
         if hover_id != self._hover[0]:
             self._hover = (hover_id, hud.now)
-        self._hover_label = None
         now = hud.now
+        # Between camera frames the cursor and the hand stay where they are: when nothing moves on
+        # its own either, the frame drawn last is shown again (one copy).
+        still = debug is None and not self._moving(layout, hud)
+        key = (active, layout, replace(hud, now=0.0), hover_id, tuple(notes), hint,
+               self.surface.get_size()) if still else None
+        if key is not None and key == self._still_key and image is self._still_inputs[0] \
+                and hands is self._still_inputs[1]:  # the same objects, not equal ones: a new frame is new
+            self.surface.blit(self._still, (0, 0))
+            return
+        self._still_key = None
+        self._hover_label = None
         self._draw_feed(image, layout)
         self._draw_layer(layout, hud, now - hud.screen_since)
         if layout.badge is not None:
@@ -141,6 +156,28 @@ class PygameRenderer:
             self._draw_cursor(hud)
             if hud.outside is not None:
                 self._draw_way_back(hud)
+        if key is not None:
+            if self._still is None or self._still.get_size() != self.surface.get_size():
+                self._still = self.surface.copy()
+            else:
+                self._still.blit(self.surface, (0, 0))
+            self._still_key, self._still_inputs = key, (image, hands)
+
+    def _moving(self, layout: Layout, hud: Hud) -> bool:
+        """Whether anything on screen moves on its own now (so the same inputs draw a different frame)."""
+        now = hud.now
+        if (layout.badge is not None or layout.instructions or layout.countdowns or hud.outside is not None
+                or any(b.style == "target" for b in layout.buttons)):
+            return True
+        if now - hud.screen_since < TRANSITION_SECONDS or now - self._hover[1] < HOVER_SECONDS:
+            return True
+        if hud.clicked_at is not None and now - hud.clicked_at < PULSE_SECONDS:
+            return True
+        if self._toast is not None and now - self._toast[1] < TOAST_IN:
+            return True
+        if layout.flight is not None and now - layout.flight.since < FLIGHT_SECONDS + BOUNCE_SECONDS:
+            return True
+        return any(b.bounce_since is not None and now - b.bounce_since < BOUNCE_SECONDS for b in layout.badges)
 
     def _draw_notes(self, layout: Layout, notes: Sequence[str], hint: str | None) -> None:
         """Small lines top-left of the free area (the operator's notes), and a big hint low in it."""
