@@ -540,7 +540,7 @@ def _cart(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts:
     first = min(max(view.cart_first, 0), max(0, len(rows) - per_page))
     line_h = g.line_h()
     if len(rows) < per_page:  # a short cart: taller lines, bigger pictures, still one page
-        line_h = min(round(line_h * 1.5), (per_page * line_h) // max(1, len(rows)))
+        line_h = min(round(line_h * 1.8), (per_page * line_h) // max(1, len(rows)))
     wide = g.wide_lines()
     area = Rect(g.x0, g.top, g.x1 - g.x0, per_page * line_h)
     x_remove = g.x1 - b
@@ -602,7 +602,7 @@ def _confirm(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, par
     total_top = g.footer - 2 * g.pad - round(g.title * 1.4) - g.font
     fits = max(1, (total_top - g.top) // pitch)
     if lines and len(lines) < fits:  # a short order: bigger lines and pictures
-        pitch = min(round(pitch * 1.6), (total_top - g.top) // len(lines))
+        pitch = min(round(pitch * 2.2), (total_top - g.top) // len(lines))
         fits = max(1, (total_top - g.top) // pitch)
     shown = lines[:fits if len(lines) <= fits else fits - 1]
     pic = pitch - g.gap
