@@ -32,6 +32,7 @@ from kiosk.interaction.session import Session
 from kiosk.shop.cart import Cart
 from kiosk.shop.catalog import Catalog
 from kiosk.shop.machine import Kiosk, KioskTimings, Screen
+from kiosk.shop.payment import PaymentTerminal, SimulatedTerminal
 from kiosk.stats import Stats
 from kiosk.store.journal import CartJournal
 from kiosk.store.orders import OrderStore
@@ -80,6 +81,8 @@ class Parts:
     """A journaled cart to resume at the first frame (see kiosk/store/journal.py)."""
     stabilizer: StabilizerConfig | None = None
     """Gesture labels act only once they have held (scores["ok"], the click, passes through); None: raw labels."""
+    terminal: PaymentTerminal = field(default_factory=SimulatedTerminal)
+    """The card terminal the kiosk pays through (the builder's choice from [payment])."""
 
 
 class App:
@@ -97,7 +100,7 @@ class App:
         if sounds is None:
             audible = surface is not None and os.environ.get("SDL_VIDEODRIVER") != "dummy"
             sounds = Sounds.open(ui.sound and audible, ui.volume)
-        self.effects = Effects(parts.store, parts.journal, parts.events, sounds, parts.catalog)
+        self.effects = Effects(parts.store, parts.journal, parts.events, sounds, parts.catalog, parts.terminal)
         self.session = Session(parts.catalog, parts.size, parts.pointer, parts.timings, ui, self.options,
                                parts.new_uid, self.effects)
         """Owned by the UI thread: pointer, intents, state machine."""
@@ -193,7 +196,8 @@ class App:
         if now != hud.now:
             hud = replace(hud, now=now)
         hint = self.camera_message
-        if hint is None and hud.cursor is None and self.kiosk.screen is not Screen.ATTRACT:
+        if hint is None and hud.cursor is None and self.kiosk.screen not in (Screen.ATTRACT, Screen.PAYING,
+                                                                                 Screen.RECEIPT):  # no hand needed
             hint = "Show your hand to the camera"
         self._draw_times.append(time.monotonic())
         self.renderer.draw(tracked.frame.image, tracked.hands, tracked.active, self.layout(), hud, self.p.notes,

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.shop.payment import SimulatedTerminal
 from kiosk.config import Config
 from kiosk.errors import KioskError
 from kiosk.ui.theme import load_theme
@@ -178,6 +179,7 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
         parts = kiosk_app.Parts(source=source, tracker=tracker, classifier=classifier, catalog=catalog, store=store,
                                 size=size, pointer=config.pointer, timings=config.timings, events=events, notes=notes,
                                 journal=journal, resume=resume, stabilizer=stabilizer, theme=theme,
+                                terminal=demo_terminal(config) if demo else SimulatedTerminal.from_config(config.payment),
                                 **config_parts(config, o.config_path, tunable))
         app = kiosk_app.App(parts, surface)
         app.stats = stats
@@ -215,7 +217,13 @@ def demo_tracker(catalog, size: tuple[int, int], config: Config, theme):
     ui = config.ui
     options = LayoutOptions(theme.sizes, ui.keypad_for_quantity, ui.gestures)
     return DemoHandTracker(build_script(catalog, size, Pointer(size, config.pointer), config.timings, options,
-                                        ui.confirm_hold, ui.practice))
+                                        ui.confirm_hold, ui.practice, config.payment.simulated_delay))
+
+
+def demo_terminal(config: Config) -> SimulatedTerminal:
+    """The demo's card terminal: it approves after the configured delay (the demo's script plans on it)."""
+    p = config.payment
+    return SimulatedTerminal("approved", p.simulated_delay, p.timeout)
 
 
 def _journal(db: Path, config: Config, catalog):

@@ -28,6 +28,7 @@ from kiosk.interaction.gesture_actions import HoldConfig
 from kiosk.interaction.pointer import PointerConfig
 from kiosk.settings import SETTINGS
 from kiosk.shop.machine import KioskTimings
+from kiosk.shop.payment import PaymentConfig
 from kiosk.ui.theme import DEFAULT_THEME_FILE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -133,6 +134,7 @@ class Config(_Section):
     display: DisplayConfig = DisplayConfig()
     ui: UIConfig = UIConfig()
     gestures: GestureConfig = GestureConfig()
+    payment: PaymentConfig = PaymentConfig()
 
 
 def find_config_file(explicit: Path | None) -> Path | None:

@@ -1,7 +1,8 @@
 """The demo's script: one cycle of an imaginary shopper, as keyframes for the demo's synthetic hand.
 
 Raise the hand, make the practice click, add two items, open the cart, add one more, check out, confirm with a held 👍
-(or a click, with the gesture shortcuts off), type a PIN, pay, take the receipt, leave.
+(or a click, with the gesture shortcuts off), pay on the (simulated) card terminal, take the
+receipt, leave.
 Planned by running the pure state machine and layout ahead with the kiosk's own layout
 options, so each click aims at the centre of the very button the kiosk will show at its
 size. The builder (kiosk/bootstrap.py) hands the result to kiosk.vision.demo.DemoHandTracker,
@@ -23,7 +24,6 @@ THUMBS_UP = "thumbs_up"
 """A plan step that is a held 👍, not a click."""
 TURN = 0.3
 """Seconds the hand takes to turn from pointing into a 👍 and back."""
-PIN = "1234"
 
 
 def demo_plan(catalog: Catalog, gestures: bool = True, practice: bool = True) -> list[str]:
@@ -31,17 +31,19 @@ def demo_plan(catalog: Catalog, gestures: bool = True, practice: bool = True) ->
     items = catalog.items
     first, second = items[0].id, items[min(3, len(items) - 1)].id
     return ["practice", f"add:{first}", f"add:{second}", "cart", f"inc:{second}", "checkout",
-            THUMBS_UP if gestures else "confirm", *(f"key:{d}" for d in PIN), "enter", "done"][0 if practice else 1:]
+            THUMBS_UP if gestures else "confirm", "done"][0 if practice else 1:]
 
 
 
 def build_script(catalog: Catalog, size: tuple[int, int], pointer: Pointer, timings: KioskTimings,
-                 options: LayoutOptions = DEFAULT_OPTIONS, confirm_hold: float = 0.6, practice: bool = True) -> list[Key]:
+                 options: LayoutOptions = DEFAULT_OPTIONS, confirm_hold: float = 0.6, practice: bool = True,
+                 payment_delay: float = 3.0) -> list[Key]:
     """Keyframes for one cycle of the demo, aimed at the buttons the kiosk will show at `size` (px).
 
     options: the app's layout options (sizes from the theme). confirm_hold: seconds a 👍 must be
     held to confirm; the demo confirms with one when options.gestures is on, else it clicks Confirm.
     practice: sessions start with the practice target ([ui] practice), which the demo clicks first.
+    payment_delay: seconds the (simulated) terminal takes to approve; the hand waits over the picture.
     """
     pages = paging(size, len(catalog.items), options.sizes)
     kiosk = Kiosk(catalog, timings, lambda: "demo", pages.page_size, pages.columns, pages.cart_rows, practice)
@@ -51,11 +53,12 @@ def build_script(catalog: Catalog, size: tuple[int, int], pointer: Pointer, timi
     t = 1.0 + timings.start_hold + 0.3
     kiosk.tick(0.0, True)
     kiosk.tick(timings.start_hold, True)  # the held hand starts the session
+    rest = pointer.to_frame((size[0] * 0.25, size[1] * 0.45))  # over the picture, away from the buttons
     for step in demo_plan(catalog, options.gestures, practice):
-        if step == THUMBS_UP:  # over the picture, away from the buttons, where the hand shows whole
+        if step == THUMBS_UP:  # over the picture, where the hand shows whole
             keys.append(Key(t, tip))
             t += MOVE
-            tip = pointer.to_frame((size[0] * 0.25, size[1] * 0.45))
+            tip = rest
             keys.append(Key(t, tip))
             t += TURN
             keys.append(Key(t, tip, thumb=1.0))
@@ -65,6 +68,7 @@ def build_script(catalog: Catalog, size: tuple[int, int], pointer: Pointer, timi
             keys.append(Key(t, tip))
             t += AFTER
             kiosk.handle(Intent(Act.CONFIRM), t)
+            t, tip = _wait_for_terminal(kiosk, keys, t, tip, rest, payment_delay)
             continue
         if step == "done":
             t += 2.5  # let the receipt be read
@@ -87,9 +91,25 @@ def build_script(catalog: Catalog, size: tuple[int, int], pointer: Pointer, timi
         if step != "done":  # after the last click the hand leaves at once
             t += KEY_AFTER if key else AFTER
         tip = goal
-        if kiosk.handle(intent_for_target(step), t):  # an order to store: the real app stores it here
-            kiosk.handle(Intent(Act.ORDER_STORED, "A-0000"), t)
+        kiosk.handle(intent_for_target(step), t)
+        if step == "confirm":
+            t, tip = _wait_for_terminal(kiosk, keys, t, tip, rest, payment_delay)
     keys.append(Key(t, tip))
     keys.append(Key(t + 1e-3, None))
     keys.append(Key(t + 3.0, None))  # the attract screen shows before the next cycle
     return keys
+
+
+def _wait_for_terminal(kiosk: Kiosk, keys: list[Key], t: float, tip, rest, delay: float):
+    """The shopper pays on the terminal: the hand rests over the picture until the (simulated) terminal has
+    approved and the order is stored (as the real app does then). -> (time, where the hand is)."""
+    approved = t + delay
+    if tip != rest:
+        keys.append(Key(t, tip))
+        t += MOVE
+        keys.append(Key(t, rest))
+    t = max(t, approved) + 0.5
+    keys.append(Key(t, rest))
+    kiosk.handle(Intent(Act.PAID), approved)
+    kiosk.handle(Intent(Act.ORDER_STORED, "A-0000"), approved)
+    return t, rest

@@ -1,7 +1,8 @@
 """Effects: what the kiosk does to the world. The session decides; this module carries it out.
 
-The order store (an order is saved, or the failure is reported back), the cart journal (a
-crash loses no cart), the sounds and the --events log. All of it runs on the UI thread,
+The card terminal (a payment is started, polled, cancelled), the order store (an order is
+saved, or the failure is reported back), the cart journal (a crash loses no cart), the
+sounds and the --events log. All of it runs on the UI thread,
 called by the interaction session (kiosk/interaction/session.py); none of it decides
 anything about the shopper's flow.
 """
@@ -14,6 +15,7 @@ from kiosk.events import EventLog
 from kiosk.shop.cart import Cart, Order
 from kiosk.shop.catalog import Catalog
 from kiosk.shop.machine import Act, Intent, Screen
+from kiosk.shop.payment import Payment, PaymentStatus, PaymentTerminal
 from kiosk.store.journal import CartJournal
 from kiosk.store.orders import OrderStore
 from kiosk.ui.sounds import Sounds
@@ -21,8 +23,25 @@ from kiosk.ui.sounds import Sounds
 
 class Effects:
     def __init__(self, store: OrderStore, journal: CartJournal | None, events: EventLog, sounds: Sounds,
-                 catalog: Catalog):
+                 catalog: Catalog, terminal: PaymentTerminal):
         self.store, self.journal, self.events, self.sounds, self.catalog = store, journal, events, sounds, catalog
+        self.terminal = terminal
+
+    def start_payment(self, payment: Payment, t: float, i: int) -> None:
+        self.terminal.start(payment, t)
+        self.log("payment", t, i, status="started", uid=payment.uid, total_cents=payment.amount_cents)
+
+    def cancel_payment(self, t: float, i: int) -> None:
+        self.terminal.cancel(t)
+        self.log("payment", t, i, status="cancel asked")
+
+    def payment_answer(self, t: float, i: int) -> Intent | None:
+        """The terminal's answer, once it has one: PAID or PAYMENT_FAILED (arg: why); None while pending."""
+        status = self.terminal.poll(t)
+        if status is PaymentStatus.PENDING:
+            return None
+        self.log("payment", t, i, status=status.value)
+        return Intent(Act.PAID) if status is PaymentStatus.APPROVED else Intent(Act.PAYMENT_FAILED, status.value)
 
     def log(self, kind: str, t: float, i: int, **fields) -> None:
         """One line of the --events log (t: the frame's time, s; i: its index)."""

@@ -19,6 +19,7 @@ from kiosk.events import EventLog
 from kiosk.gestures.classifier import RuleClassifier
 from kiosk.shop.catalog import Catalog, Item, load_catalog
 from kiosk.shop.machine import Act, Intent, KioskTimings, Screen
+from kiosk.shop.payment import SimulatedTerminal
 from kiosk.store.orders import MemoryOrderStore
 from kiosk.types import Frame, Gesture, Hand
 from tests.conftest import REPO
@@ -48,7 +49,8 @@ class NoTracker:
 
 def make_app(tmp_path, ui: UIConfig = UIConfig(), catalog: Catalog | None = None, surface=None, **kw) -> App:
     parts = Parts(source=None, tracker=kw.pop("tracker", NoTracker()), classifier=RuleClassifier(),
-                  catalog=catalog or load_catalog(REPO / "assets" / "catalog.toml"), store=MemoryOrderStore(),
+                  catalog=catalog or load_catalog(REPO / "assets" / "catalog.toml"),
+                  store=kw.pop("store", None) or MemoryOrderStore(),
                   size=SIZE, events=EventLog(tmp_path / "ev.jsonl"), ui=ui, sounds=Recorder(), **kw)
     return App(parts, surface)
 
@@ -147,24 +149,51 @@ def test_open_hand_goes_back_through_the_state_machine_and_is_logged(tmp_path):
     assert "back" in app.sounds.played
 
 
-def test_held_thumbs_up_confirms_and_an_open_hand_on_the_pin_pad_does_nothing(tmp_path):
-    app, s = started(tmp_path)
+def test_held_thumbs_up_pays_on_the_terminal_and_nothing_on_the_wait_screen_pays_twice(tmp_path):
+    """👍 held on the summary starts the payment; while the terminal waits, a double 👌 and an open hand
+    do nothing; the terminal's approval stores exactly one order under the checkout's uid."""
+    terminal = SimulatedTerminal("approved", delay=2.0)
+    app, s = started(tmp_path, terminal=terminal)
     s.click("add:apple")
     s.click("checkout")
     s.run(1.0, "thumbs_up", (200, 300))
-    assert app.kiosk.screen is Screen.PIN
-    for d in "123":
-        s.click(f"key:{d}")
-    assert app.kiosk.view().entry == "123"
-    s.run(0.2, "none", (200, 300))
-    s.run(3.0, "palm", (200, 300))  # used to erase (and would cancel the payment as Back): now nothing
-    assert app.kiosk.screen is Screen.PIN and app.kiosk.view().entry == "123"
-    s.click("erase")  # erasing is the on-screen key
-    assert app.kiosk.view().entry == "12"
+    assert app.kiosk.screen is Screen.PAYING and len(terminal.started) == 1
+    s.run(0.2, "ok", (200, 300), ok=1.0)  # a double 👌 away from Cancel, during the wait
+    s.run(0.2, "point", (200, 300))
+    s.run(0.2, "ok", (200, 300), ok=1.0)
+    s.run(0.5, "palm", (200, 300))  # ✋ is not Back here: it would cancel the payment
+    assert app.kiosk.screen is Screen.PAYING and len(terminal.started) == 1
+    s.run(1.5, None)  # the hand goes down to tap the card
+    assert app.kiosk.screen is Screen.RECEIPT
+    (order,) = app.p.store.list()
+    assert order.uid == terminal.started[0].uid and order.total_cents == terminal.started[0].amount_cents == 45
     evs = events(tmp_path, app)
+    assert [e["status"] for e in evs if e["type"] == "payment"] == ["started", "approved"]
     assert [e["action"] for e in evs if e["type"] == "gesture"] == ["confirm"]
-    assert [e["target"] for e in evs if e["type"] == "click" and e["target"] and "key" in e["target"]] == ["key:*"] * 3
-    assert app.sounds.played.count("erase") == 1 and app.sounds.played.count("key") == 3
+
+
+@pytest.mark.parametrize("outcome, words", [("declined", "declined"), ("timed-out", "in time")])
+def test_a_declined_or_timed_out_payment_returns_to_the_summary_with_the_cart(tmp_path, outcome, words):
+    app, s = started(tmp_path, terminal=SimulatedTerminal(outcome, delay=1.0))
+    s.click("add:apple")
+    s.click("checkout")
+    s.click("confirm")
+    s.run(1.5, None)
+    assert app.kiosk.screen is Screen.CONFIRM and app.kiosk.cart.qty("apple") == 1
+    assert words in app.kiosk.view().message and app.p.store.list() == []
+    assert "error" in app.sounds.played
+
+
+def test_cancel_on_the_terminal_screen_stops_the_payment(tmp_path):
+    terminal = SimulatedTerminal("approved", delay=30.0)
+    app, s = started(tmp_path, terminal=terminal)
+    s.click("add:apple")
+    s.click("checkout")
+    s.click("confirm")
+    s.click("back")  # "Cancel payment"
+    s.run(0.2, None)
+    assert app.kiosk.screen is Screen.CONFIRM and "cancelled" in app.kiosk.view().message
+    assert app.p.store.list() == [] and app.kiosk.cart.qty("apple") == 1
 
 
 def test_an_open_hand_on_the_quantity_keypad_keeps_the_typed_digits(tmp_path):
@@ -424,9 +453,7 @@ def test_receipt_plays_success_once(tmp_path):
     s.click("add:apple")
     s.click("checkout")
     s.click("confirm")
-    for d in "9876":
-        s.click(f"key:{d}")
-    s.click("enter")
+    s.run(3.5, None)  # the default simulated terminal approves after 3 s
     assert app.kiosk.screen is Screen.RECEIPT
     assert app.sounds.played.count("success") == 1
     order = app.p.store.list()[0]
@@ -449,3 +476,45 @@ def test_config_parts_carry_the_ui_and_rebuild_a_real_tracker(tmp_path, model):
     finally:
         tracker.close()
     assert config_parts(Config(), None, None)["make_tracker"] is None  # the demo: nothing to rebuild
+
+
+@pytest.mark.parametrize("crash", ["while the terminal waits", "after the order is stored"])
+def test_a_crash_during_the_payment_leaves_one_order_or_none(tmp_path, crash):
+    """The process dies (nothing closed) during the payment; the next start finds one order or none, and
+    a cart that was not sold comes back to be paid, once."""
+    from kiosk.bootstrap import _journal
+    from kiosk.config import Config
+    from kiosk.store.orders import SQLiteOrderStore
+
+    db, config = tmp_path / "orders.db", Config()
+    catalog = load_catalog(REPO / "assets" / "catalog.toml")
+    journal, resume = _journal(db, config, catalog)
+    assert resume is None
+    app, s = started(tmp_path, store=SQLiteOrderStore(db), journal=journal,
+                     terminal=SimulatedTerminal("approved", delay=2.0))
+    s.click("add:apple")
+    s.click("checkout")
+    s.click("confirm")
+    assert app.kiosk.screen is Screen.PAYING
+    if crash == "after the order is stored":
+        s.run(2.5, None)
+        assert app.kiosk.screen is Screen.RECEIPT
+    # -- the crash: the old app is simply abandoned; a new one starts on the same file
+    journal2, resume2 = _journal(db, config, catalog)
+    store2 = SQLiteOrderStore(db)
+    if crash == "after the order is stored":
+        assert len(store2.list()) == 1 and resume2 is None  # sold: nothing to resume, nothing to pay again
+        return
+    assert store2.list() == [] and resume2 is not None and resume2.qty("apple") == 1
+    events2 = tmp_path / "second"
+    events2.mkdir()
+    app2 = make_app(events2, store=store2, journal=journal2, resume=resume2,
+                    terminal=SimulatedTerminal("approved", delay=1.0))
+    s2 = Script(app2)
+    s2.run(0.2, "point", (200, 300))
+    assert app2.kiosk.screen is Screen.CART  # the cart is back, nothing is being paid
+    s2.click("checkout")
+    s2.click("confirm")
+    s2.run(1.5, None)
+    (order,) = store2.list()
+    assert app2.kiosk.screen is Screen.RECEIPT and [(x.item_id, x.qty) for x in order.lines] == [("apple", 1)]

@@ -86,7 +86,7 @@ def test_releasing_and_holding_again_acts_again():
     assert [t for t, _ in run(g, timeline, Screen.CONFIRM)] == [0.5, 2.033]
 
 
-@pytest.mark.parametrize("screen", [Screen.ATTRACT, Screen.SHOPPING, Screen.QUANTITY, Screen.PIN, Screen.RECEIPT])
+@pytest.mark.parametrize("screen", [Screen.ATTRACT, Screen.SHOPPING, Screen.QUANTITY, Screen.PAYING, Screen.RECEIPT])
 def test_open_hand_where_going_back_could_lose_something_or_means_nothing_does_nothing(screen):
     """On the keypads ✋ would drop the typed quantity or cancel the payment: it does nothing there, not even erase."""
     g = GestureActions(CFG)
@@ -99,7 +99,7 @@ def test_open_hand_where_going_back_could_lose_something_or_means_nothing_does_n
 
 def test_thumbs_up_held_confirms_on_the_summary_only():
     assert run(GestureActions(CFG), frames(0.0, 1.0, "thumbs_up"), Screen.CONFIRM) == [(0.6, Intent(Act.CONFIRM))]
-    for screen in (Screen.SHOPPING, Screen.CART, Screen.QUANTITY, Screen.PIN, Screen.ATTRACT, Screen.RECEIPT):
+    for screen in (Screen.SHOPPING, Screen.CART, Screen.QUANTITY, Screen.PAYING, Screen.ATTRACT, Screen.RECEIPT):
         assert run(GestureActions(CFG), frames(0.0, 1.0, "thumbs_up"), screen) == []
 
 
@@ -215,7 +215,7 @@ def test_bindings_only_where_the_state_machine_has_a_row():
         for label, b in bindings(screen).items():
             assert (screen, b.act) in TRANSITIONS
     assert set(bindings(Screen.CONFIRM)) == {"palm", "thumbs_up"}
-    assert bindings(Screen.PIN) == {} and bindings(Screen.QUANTITY) == {}
+    assert bindings(Screen.PAYING) == {} and bindings(Screen.QUANTITY) == {}
     assert set(bindings(Screen.SHOPPING)) == {"fist"}
 
 

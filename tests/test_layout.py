@@ -325,7 +325,7 @@ KEYS = [f"key:{d}" for d in "1234567890"] + ["erase", "enter"]
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
-@pytest.mark.parametrize("screen", [Screen.PIN, Screen.QUANTITY])
+@pytest.mark.parametrize("screen", [Screen.QUANTITY])
 def test_keypad_has_every_key_in_phone_order(size, screen):
     lay = layout(view(screen, Cart().add(CATALOG.items[0]), entry_item="apple"), CATALOG, size)
     check_geometry(lay, size)
@@ -343,26 +343,34 @@ def test_keypad_has_every_key_in_phone_order(size, screen):
     assert field.rect.y + field.rect.h <= got["key:1"].rect.y
 
 
-def test_pin_field_is_secret_and_the_empty_field_says_so():
+def test_the_quantity_field_says_what_it_holds_and_the_keypad_takes_no_gesture():
+    """The keypad takes no gesture (✋ would drop digits), so nothing suggests one."""
     cart = Cart().add(CATALOG.items[0])
-    (empty,) = layout(view(Screen.PIN, cart), CATALOG, (1920, 1080)).fields
-    assert empty.secret and empty.entry == "" and empty.length == 4 and "PIN" in empty.placeholder
-    lay = layout(view(Screen.PIN, cart, entry="123"), CATALOG, (1920, 1080))
-    assert lay.fields[0].entry == "123"
-    assert not any("123" in t.text for t in lay.texts)  # the digits only ever become dots
     (qty,) = layout(view(Screen.QUANTITY, cart, entry_item="apple"), CATALOG, (1920, 1080)).fields
-    assert not qty.secret and "quantity" in qty.placeholder.lower() and "now 1" in qty.placeholder
+    assert qty.entry == "" and "quantity" in qty.placeholder.lower() and "now 1" in qty.placeholder
+    quiet = layout(view(Screen.QUANTITY, cart, entry_item="apple"), CATALOG, (1280, 720))
+    assert not any("hand" in t.text.lower() or "erase" in t.text.lower() for t in quiet.texts)
+    assert "erase" in ids(quiet)  # erasing is the on-screen key
+    told = layout(View(Screen.QUANTITY, cart, 0, False, None, None, "2 digits at most", entry_item="apple"), CATALOG,
+                  (1280, 720))
+    assert any(t.style == "warning" and "2 digits" in t.text for t in told.texts)
 
 
-def test_keypad_shows_its_message_and_no_gesture_hint():
-    """The keypads take no gesture (✋ would drop digits or cancel the payment), so nothing suggests one."""
-    cart = Cart().add(CATALOG.items[0])
-    for screen in (Screen.PIN, Screen.QUANTITY):
-        quiet = layout(view(screen, cart, entry_item="apple"), CATALOG, (1280, 720))
-        assert not any("hand" in t.text.lower() or "erase" in t.text.lower() for t in quiet.texts), screen
-        assert "erase" in ids(quiet)  # erasing is the on-screen key
-    told = layout(View(Screen.PIN, cart, 0, False, None, None, "Enter all 4 digits of your PIN"), CATALOG, (1280, 720))
-    assert any(t.style == "warning" and "4 digits" in t.text for t in told.texts)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_paying_shows_the_amount_waits_on_the_terminal_and_asks_for_no_pin(size):
+    cart = Cart().add(CATALOG.items[0], 2)
+    lay = layout(view(Screen.PAYING, cart), CATALOG, size)
+    assert ids(lay) == ["back"] and next(b for b in lay.buttons if b.id == "back").text == "Cancel payment"
+    assert lay.spinner is not None and inside(lay.spinner, lay.panel) and not lay.fields
+    words = [t.text for t in lay.texts]
+    assert "€0.90" in words and any("terminal" in w for w in words)
+    assert max(t.size for t in lay.texts if t.text == "€0.90") == max(t.size for t in lay.texts)  # the amount, big
+    cancelling = layout(view(Screen.PAYING, cart, cancelling=True), CATALOG, size)
+    assert not cancelling.buttons[0].enabled and any("Cancelling" in t.text for t in cancelling.texts)
+    saving = layout(view(Screen.PAYING, cart, placing=True, paid=True), CATALOG, size)
+    assert saving.buttons == () and any("Saving" in t.text for t in saving.texts)
+    owed = layout(View(Screen.PAYING, cart, 0, False, None, None, "Paid, but...", paid=True), CATALOG, size)
+    assert ids(owed) == ["retry"] and owed.spinner is None and any(t.style == "warning" for t in owed.texts)
 
 
 def test_no_text_tells_the_shopper_to_start_with_an_open_hand():

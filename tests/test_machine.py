@@ -7,6 +7,7 @@ import pytest
 
 from kiosk.shop.cart import OrderLine
 from kiosk.shop.catalog import Catalog, Item
+from kiosk.shop.payment import Payment
 from kiosk.shop.machine import (
     KEYPAD_SCREENS,
     TRANSITIONS,
@@ -14,8 +15,10 @@ from kiosk.shop.machine import (
     Intent,
     Kiosk,
     KioskTimings,
+    CancelPayment,
     PlaceOrder,
     Screen,
+    StartPayment,
     intent_for_target,
 )
 
@@ -75,21 +78,19 @@ def drive_to(screen: Screen, now: float = 1.0, filled: bool = True, page_size: i
     if screen is Screen.CONFIRM:
         return k
     do(k, Act.CONFIRM, now)
-    if screen is Screen.PIN:
+    if screen is Screen.PAYING:
         return k
     assert screen is Screen.RECEIPT
-    type_digits(k, "1234", now)
-    do(k, Act.ENTER, now)
+    do(k, Act.PAID, now)
     do(k, Act.ORDER_STORED, now, "A-0001")
     return k
 
 
 def placing(now: float = 1.0) -> tuple[Kiosk, list[PlaceOrder]]:
-    """A kiosk back on CONFIRM after a good PIN, waiting for the store."""
-    k = drive_to(Screen.PIN, now)
-    type_digits(k, "1234", now)
-    effects = do(k, Act.ENTER, now)
-    assert k.view().screen is Screen.CONFIRM and k.view().placing
+    """A kiosk on the payment screen after the terminal approved, waiting for the store."""
+    k = drive_to(Screen.PAYING, now)
+    effects = do(k, Act.PAID, now)
+    assert k.view().screen is Screen.PAYING and k.view().placing and k.view().paid
     return k, effects
 
 
@@ -115,15 +116,16 @@ def ready_for(screen: Screen, act: Act) -> Kiosk:
     k = drive_to(screen)
     if act is Act.ERASE or (act is Act.ENTER and screen is Screen.QUANTITY):
         type_digits(k, "3", 1.5)
-    elif act is Act.ENTER and screen is Screen.PIN:
-        type_digits(k, "1234", 1.5)
     elif act in (Act.ORDER_STORED, Act.ORDER_FAILED):
         k, _ = placing()
+    elif act is Act.RETRY:
+        k, _ = placing()
+        do(k, Act.ORDER_FAILED, 1.2)
     return k
 
 
 ARGS = {Act.ADD: "apple", Act.INC: "apple", Act.DEC: "apple", Act.REMOVE: "apple", Act.QTY: "apple",
-        Act.DIGIT: "7", Act.SCROLL: "1", Act.ORDER_STORED: "A-0007"}
+        Act.DIGIT: "7", Act.SCROLL: "1", Act.ORDER_STORED: "A-0007", Act.PAYMENT_FAILED: "declined"}
 
 
 @pytest.mark.parametrize("row", list(TRANSITIONS.items()), ids=lambda r: f"{r[0][0].value}-{r[0][1].value}")
@@ -149,15 +151,21 @@ def test_every_transition_row(row):
         assert v.entry == before.entry[:-1]
     elif act is Act.ENTER and screen is Screen.QUANTITY:
         assert v.cart.qty("apple") == 3
-    elif act is Act.ENTER and screen is Screen.PIN:
-        assert len(effects) == 1 and v.placing and v.entry == ""
     elif act in SCROLLING:
         moved = (v.first, v.cart_first) != (before.first, before.cart_first)
         assert moved, (before.first, before.cart_first)
     elif act is Act.CONFIRM:
-        assert effects == [] and not v.placing  # the PIN comes first
+        (start,) = effects
+        assert isinstance(start, StartPayment) and start.payment.amount_cents == 45 and not v.placing
+    elif act in (Act.PAID, Act.RETRY):
+        (place,) = effects
+        assert isinstance(place, PlaceOrder) and v.placing and v.paid
+    elif act is Act.PAYMENT_FAILED:
+        assert v.message and not v.paid and v.cart.qty("apple") == 1
+    elif act is Act.BACK and screen is Screen.PAYING:
+        assert effects == [CancelPayment()] and v.cancelling
     elif act is Act.ORDER_FAILED:
-        assert v.message and not v.placing and v.cart.qty("apple") == 1
+        assert v.message and not v.placing and v.paid and v.cart.qty("apple") == 1
     elif act is Act.ORDER_STORED:
         assert v.receipt is not None and v.receipt.number == "A-0007" and v.cart.is_empty
     elif act in (Act.TIMEOUT, Act.DONE):
@@ -180,18 +188,19 @@ def test_transition_table_covers_the_documented_flow():
         (Screen.SHOPPING, Act.CHECKOUT): Screen.CONFIRM,
         (Screen.CART, Act.CHECKOUT): Screen.CONFIRM,
         (Screen.CONFIRM, Act.BACK): Screen.CART,
-        (Screen.CONFIRM, Act.CONFIRM): Screen.PIN,
-        (Screen.PIN, Act.BACK): Screen.CONFIRM,
-        (Screen.PIN, Act.ENTER): Screen.CONFIRM,
-        (Screen.CONFIRM, Act.ORDER_STORED): Screen.RECEIPT,
-        (Screen.CONFIRM, Act.ORDER_FAILED): Screen.CONFIRM,
+        (Screen.CONFIRM, Act.CONFIRM): Screen.PAYING,
+        (Screen.PAYING, Act.PAYMENT_FAILED): Screen.CONFIRM,
+        (Screen.PAYING, Act.PAID): Screen.PAYING,
+        (Screen.PAYING, Act.ORDER_STORED): Screen.RECEIPT,
+        (Screen.PAYING, Act.ORDER_FAILED): Screen.PAYING,
         (Screen.RECEIPT, Act.DONE): Screen.ATTRACT,
     }
     for key, target in expected.items():
         assert TRANSITIONS.get(key) is target, key
-    for screen in Screen:
-        if screen is not Screen.ATTRACT:
+    for screen in Screen:  # a payment's wait ends with the terminal's or the store's answer, not a timer
+        if screen not in (Screen.ATTRACT, Screen.PAYING):
             assert TRANSITIONS.get((screen, Act.TIMEOUT)) is Screen.ATTRACT
+    assert (Screen.PAYING, Act.TIMEOUT) not in TRANSITIONS
     for screen in KEYPAD_SCREENS:
         for act in (Act.DIGIT, Act.ERASE):
             assert TRANSITIONS.get((screen, act)) is screen
@@ -261,7 +270,7 @@ def test_add_unknown_item_does_nothing():
     assert k.view().screen is Screen.SHOPPING
 
 
-# --- checkout, the PIN and placing the order -------------------------------------------------------
+# --- checkout, the card terminal and placing the order -------------------------------------------
 
 @pytest.mark.parametrize("via_cart", [False, True])
 def test_checkout_with_empty_cart_does_nothing(via_cart):
@@ -274,76 +283,68 @@ def test_checkout_with_empty_cart_does_nothing(via_cart):
     assert do(k, Act.CONFIRM, 3) == []
 
 
-def pay(k: Kiosk, now: float, pin: str = "1234") -> list[PlaceOrder]:
+def pay(k: Kiosk, now: float) -> list:
+    """Confirm on the summary, then the terminal approves: -> the effects of the approval."""
     do(k, Act.CONFIRM, now)
-    assert k.view().screen is Screen.PIN
-    type_digits(k, pin, now)
-    return do(k, Act.ENTER, now)
+    assert k.view().screen is Screen.PAYING
+    return do(k, Act.PAID, now)
 
 
-def test_confirm_then_pin_places_exactly_one_order():
+def test_confirm_starts_the_payment_and_approval_places_exactly_one_order():
     k = drive_to(Screen.SHOPPING, filled=False)
     for item_id in ("apple", "milk", "apple"):
         do(k, Act.ADD, 2, item_id)
     do(k, Act.CHECKOUT, 3)
     assert k.view().screen is Screen.CONFIRM
-    assert do(k, Act.CONFIRM, 4) == []  # the summary's Confirm asks for the PIN; nothing is stored yet
-    assert k.view().screen is Screen.PIN and not k.view().placing
-    type_digits(k, "4321", 4)
-    effects = do(k, Act.ENTER, 5)
-    assert len(effects) == 1 and isinstance(effects[0], PlaceOrder)
-    order = effects[0].order
+    (start,) = do(k, Act.CONFIRM, 4)  # the terminal is asked; nothing is stored yet
+    assert start == StartPayment(Payment("uid-1", 2 * 45 + 120, "EUR"))
+    v = k.view()
+    assert v.screen is Screen.PAYING and not v.placing and not v.paid and k.paying
+    # a double 👌 while the terminal waits: Confirm has no row here, nothing more is started or stored
+    assert do(k, Act.CONFIRM, 4.1) == [] and do(k, Act.RETRY, 4.2) == []
+    (place,) = do(k, Act.PAID, 5)
+    order = place.order
     assert order.lines == (OrderLine("apple", "Apple", 45, 2), OrderLine("milk", "Milk", 120, 1))
-    assert order.total_cents == 2 * 45 + 120
-    assert order.currency == "EUR"
-    assert order.uid == "uid-1"
-    assert "4321" not in repr(order)  # the PIN goes nowhere
+    assert order.total_cents == 2 * 45 + 120 and order.currency == "EUR" and order.uid == "uid-1"
     v = k.view()
-    assert v.screen is Screen.CONFIRM and v.placing and v.entry == ""
-    # a second OK or Confirm before the store answered: no duplicate order
-    assert do(k, Act.CONFIRM, 5.1) == []
-    assert do(k, Act.ENTER, 5.2) == []
-    assert k.view().screen is Screen.CONFIRM
+    assert v.screen is Screen.PAYING and v.placing and v.paid and not k.paying
+    # a second approval, a Cancel or a Confirm before the store answered: no duplicate order
+    assert do(k, Act.PAID, 5.1) == [] and do(k, Act.BACK, 5.2) == [] and do(k, Act.CONFIRM, 5.3) == []
+    assert k.view().screen is Screen.PAYING
 
 
-@pytest.mark.parametrize("pin, message", [("", "Enter your PIN first"), ("1", "Enter all 4 digits of your PIN"),
-                                          ("123", "Enter all 4 digits of your PIN")])
-def test_short_pin_is_refused_and_says_so(pin, message):
-    k = drive_to(Screen.PIN)
-    type_digits(k, pin)
-    assert do(k, Act.ENTER, 3) == []
+@pytest.mark.parametrize("status, words", [("declined", "declined"), ("timed-out", "in time"),
+                                           ("cancelled", "cancelled")])
+def test_a_payment_that_does_not_go_through_returns_to_the_summary_with_the_cart(status, words):
+    k = drive_to(Screen.PAYING)
+    assert do(k, Act.PAYMENT_FAILED, 3, status) == []
     v = k.view()
-    assert v.screen is Screen.PIN and v.entry == pin and v.message == message and not v.placing
-    do(k, Act.DIGIT, 3.5, "9")  # typing on clears the note
-    assert k.view().message is None
+    assert v.screen is Screen.CONFIRM and lines(k) == [("apple", 1)] and not v.paid
+    assert words in v.message and "Nothing was paid" in v.message
+    (start,) = do(k, Act.CONFIRM, 4)  # the shopper tries again: the same checkout, the same uid
+    assert start.payment.uid == "uid-1"
 
 
-def test_pin_takes_four_digits_at_most_and_erases_one_by_one():
-    k = drive_to(Screen.PIN)
-    type_digits(k, "123456")
-    assert k.view().entry == "1234"
-    assert k.view().message == "The PIN has 4 digits"
-    seen = []
-    for _ in range(5):
-        do(k, Act.ERASE, 3)
-        seen.append(k.view().entry)
-    assert seen == ["123", "12", "1", "", ""]
-    assert k.view().message == "Nothing to erase"  # an empty field says so
+def test_cancel_asks_the_terminal_and_waits_for_its_answer():
+    k = drive_to(Screen.PAYING)
+    assert do(k, Act.BACK, 3) == [CancelPayment()]
+    assert k.view().screen is Screen.PAYING and k.view().cancelling
+    assert do(k, Act.BACK, 3.1) == []  # asked once
+    # the card was tapped at that very moment: the terminal approved, and the order is placed
+    (place,) = do(k, Act.PAID, 3.2)
+    assert isinstance(place, PlaceOrder) and not k.view().cancelling
 
 
-@pytest.mark.parametrize("leave", [Act.BACK, Act.TIMEOUT])
-def test_the_pin_never_outlives_its_screen(leave):
-    k = drive_to(Screen.PIN)
-    type_digits(k, "12")
-    do(k, leave, 3)
-    assert k.view().entry == ""
-    if leave is Act.BACK:
-        assert k.view().screen is Screen.CONFIRM and lines(k) == [("apple", 1)]  # cancelling keeps the cart
-        do(k, Act.CONFIRM, 4)
-        assert k.view().screen is Screen.PIN and k.view().entry == ""
+def test_no_timeout_while_the_terminal_or_the_store_is_busy():
+    k = drive_to(Screen.PAYING, now=1.0)
+    k.tick(1.0 + TIMINGS.inactivity_reset + 5, False)  # the shopper is at the terminal, hand down
+    assert k.view().screen is Screen.PAYING and k.view().warning_left is None
+    do(k, Act.PAID, 60.0)
+    k.tick(200.0, False)
+    assert k.view().screen is Screen.PAYING and k.view().placing
 
 
-def test_retry_after_order_failed_reuses_uid_and_keeps_cart():
+def test_a_paid_order_the_store_failed_is_stored_again_never_charged_again():
     k = drive_to(Screen.SHOPPING, filled=False)
     do(k, Act.ADD, 2, "bread")
     do(k, Act.ADD, 2, "milk")
@@ -351,26 +352,26 @@ def test_retry_after_order_failed_reuses_uid_and_keeps_cart():
     first = pay(k, 4)[0].order
     do(k, Act.ORDER_FAILED, 5)
     v = k.view()
-    assert v.screen is Screen.CONFIRM and not v.placing
-    assert v.message  # the shopper is told
+    assert v.screen is Screen.PAYING and v.paid and not v.placing and "Paid" in v.message
     assert lines(k) == [("bread", 1), ("milk", 1)]
-    retry = pay(k, 6)
-    assert len(retry) == 1
-    assert retry[0].order.uid == first.uid
-    assert retry[0].order == first
+    assert do(k, Act.BACK, 5.5) == [] and do(k, Act.CONFIRM, 5.6) == []  # no way back to pay twice
+    k.tick(500.0, False)
+    assert k.view().screen is Screen.PAYING  # the order is owed: it waits for Try again (or staff)
+    (again,) = do(k, Act.RETRY, 501)
+    assert isinstance(again, PlaceOrder) and again.order == first  # the same order, the same uid
 
 
 def test_back_from_confirm_then_changed_cart_gets_a_new_uid():
     k = drive_to(Screen.CONFIRM)
-    first = pay(k, 2)[0].order
-    do(k, Act.ORDER_FAILED, 3)
+    (start,) = do(k, Act.CONFIRM, 2)
+    do(k, Act.PAYMENT_FAILED, 3, "declined")
     do(k, Act.BACK, 4)
     assert k.view().screen is Screen.CART
     do(k, Act.INC, 4, "apple")
     do(k, Act.CHECKOUT, 5)
     second = pay(k, 6)[0].order
     assert second.lines == (OrderLine("apple", "Apple", 45, 2),)
-    assert second.uid != first.uid
+    assert second.uid != start.payment.uid
 
 
 def test_order_stored_shows_receipt_and_clears_cart():
@@ -387,25 +388,29 @@ def test_order_stored_shows_receipt_and_clears_cart():
     assert v.receipt.number == "A-0042"
     assert v.receipt.total_cents == 45 + 2 * 250
     assert v.receipt.count == 3
-    assert v.cart.is_empty and not v.placing
+    assert [(x.name, x.qty, x.total_cents) for x in v.receipt.lines] == [("Apple", 1, 45), ("Bread", 2, 500)]
+    assert v.cart.is_empty and not v.placing and not v.paid
     do(k, Act.DONE, 6)
     assert k.view().screen is Screen.ATTRACT and k.view().cart.is_empty
 
 
-def test_stale_order_stored_outside_confirm_is_ignored():
+def test_the_receipt_stays_while_a_hand_is_in_view():
+    k = drive_to(Screen.RECEIPT, now=1.0)
+    wait = TIMINGS.receipt_seconds
+    k.tick(1.0 + wait - 0.5, True)  # scanning the code
+    k.tick(1.0 + wait + 5, True)
+    assert k.view().screen is Screen.RECEIPT
+    k.tick(1.0 + wait + 5 + wait - 0.1, False)
+    assert k.view().screen is Screen.RECEIPT
+    k.tick(1.0 + wait + 5 + wait + 0.1, False)
+    assert k.view().screen is Screen.ATTRACT
+
+
+def test_stale_order_stored_outside_paying_is_ignored():
     k = drive_to(Screen.CART)
     do(k, Act.ORDER_STORED, 2, "A-9")
+    do(k, Act.PAID, 2)
     assert k.view().screen is Screen.CART and lines(k) == [("apple", 1)]
-
-
-def test_back_while_placing_does_not_lock_the_kiosk():
-    k, effects = placing(10.0)
-    assert len(effects) == 1
-    do(k, Act.BACK, 10.5)  # ignored while "Saving your order…"
-    assert k.view().screen is Screen.CONFIRM
-    do(k, Act.ORDER_FAILED, 11.0)  # the store answers
-    k.tick(100.0, False)  # long idle: the session must end
-    assert k.view().screen is Screen.ATTRACT
 
 
 # --- the quantity keypad --------------------------------------------------------------------------
@@ -452,7 +457,7 @@ def test_quantity_keypad_only_opens_for_a_line_in_the_cart():
 
 @pytest.mark.parametrize("arg", ["x", "12", "", None, "-1"])
 def test_digit_must_be_one_digit(arg):
-    k = drive_to(Screen.PIN)
+    k = drive_to(Screen.QUANTITY)
     do(k, Act.DIGIT, 2, arg)
     assert k.view().entry == ""
 
@@ -694,10 +699,10 @@ def test_receipt_returns_to_attract_after_receipt_seconds():
     do(k, Act.CHECKOUT, 12)
     pay(k, 13)
     do(k, Act.ORDER_STORED, 20.0, "A-1")
-    k.tick(27.9, True)
+    k.tick(27.9, False)
     assert k.view().screen is Screen.RECEIPT
     assert k.view().warning_left is None
-    k.tick(28.0, True)  # 8 s on the receipt
+    k.tick(28.0, False)  # receipt_seconds (8 s here) on the receipt, no hand in view
     assert k.view().screen is Screen.ATTRACT
 
 
@@ -727,7 +732,7 @@ def test_any_movement_cancels_the_countdown():
     assert k.view().screen is Screen.ATTRACT
 
 
-@pytest.mark.parametrize("screen", [Screen.SHOPPING, Screen.CART, Screen.QUANTITY, Screen.CONFIRM, Screen.PIN])
+@pytest.mark.parametrize("screen", [Screen.PRACTICE, Screen.SHOPPING, Screen.CART, Screen.QUANTITY, Screen.CONFIRM])
 def test_every_session_screen_warns_then_resets(screen):
     k = drive_to(screen, now=10.0)
     k.tick(40.0, False)
@@ -739,9 +744,9 @@ def test_every_session_screen_warns_then_resets(screen):
 def test_no_countdown_while_the_order_is_being_stored():
     k, _ = placing(10.0)
     k.tick(50.0, False)
-    assert k.view().warning_left is None and k.view().screen is Screen.CONFIRM
+    assert k.view().warning_left is None and k.view().screen is Screen.PAYING
     k.tick(100.0, False)
-    assert k.view().screen is Screen.CONFIRM  # the store's answer, not a timer, ends this wait
+    assert k.view().screen is Screen.PAYING  # the store's answer, not a timer, ends this wait
 
 
 def test_start_progress_on_attract():

@@ -260,16 +260,14 @@ def test_attract_loops_a_hand_that_points_then_clicks():
     assert (crop(clicking) == C.cursor).all(axis=2).any() and not (crop(pointing) == C.cursor).all(axis=2).any()
 
 
-def test_pin_field_draws_dots_never_digits():
-    cart = Cart().add(CATALOG.items[0])
-    two, lay, _ = draw("pin", view=View(Screen.PIN, cart, 0, False, None, None, None, entry="12"))
-    (field,) = lay.fields
-    row = [rgb(two, x, field.rect.center[1]) for x in range(field.rect.x, field.rect.x + field.rect.w)]
-    filled = sum(1 for a, b in zip(row, row[1:]) if a != C.text and b == C.text)
-    assert filled == 2  # two solid dots
-    empty, lay, _ = draw("pin", view=View(Screen.PIN, cart, 0, False, None, None, None))
-    row = [rgb(empty, x, lay.fields[0].rect.center[1]) for x in range(field.rect.x, field.rect.x + field.rect.w)]
-    assert C.text not in row and C.muted in row  # an empty field shows its placeholder, in muted text
+def test_the_payment_screen_turns_its_ring_while_it_waits():
+    lay = layout(VIEWS["paying"], CATALOG, SIZE)
+    box = lay.spinner
+    crop = lambda s: pygame.surfarray.array3d(s)[box.x:box.x + box.w, box.y:box.y + box.h]  # noqa: E731
+    a, _, _ = draw("paying", hud=settled(10.0))
+    b, _, _ = draw("paying", hud=settled(10.5))
+    assert (crop(a) == C.primary).all(axis=2).sum() > 100
+    assert (crop(a) != crop(b)).any()  # half a turn later the ring is elsewhere
 
 
 def test_warning_box_and_countdown():

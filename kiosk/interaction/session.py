@@ -2,7 +2,8 @@
 
     pointer.update()   -> PointerState    cursor px, press / release / click events
     magnetize()        -> the cursor as drawn and hit-tested, pulled toward the nearest target
-    layout.hit()       -> target id       -> Intent -> Kiosk.handle() -> PlaceOrder -> Effects.place()
+    layout.hit()       -> target id       -> Intent -> Kiosk.handle() -> effects (StartPayment, PlaceOrder...)
+    Effects.payment_answer() -> the card terminal's answer (PAID / PAYMENT_FAILED) -> Kiosk.handle()
     dwell.update()     -> a target selected by holding still (when on in the config)
     holds.update()     -> held ✋ (back) / 👍 (confirm) and the ✊ grab -> Intent -> Kiosk.handle()
     kiosk.tick()       -> timers (start on a held hand, inactivity, receipt); activity = hand movement
@@ -26,7 +27,8 @@ from kiosk.interaction.magnetism import magnetize
 from kiosk.interaction.pointer import Pointer, PointerConfig, PointerState
 from kiosk.shop.cart import Cart
 from kiosk.shop.catalog import Catalog
-from kiosk.shop.machine import Act, Intent, Kiosk, KioskTimings, PlaceOrder, Screen, intent_for_target
+from kiosk.shop.machine import (Act, CancelPayment, Effect, Intent, Kiosk, KioskTimings, PlaceOrder, Screen,
+                                StartPayment, intent_for_target)
 from kiosk.types import Hand, PointerKind
 from kiosk.ui.hud import Hud
 from kiosk.ui.layout import Layout, LayoutOptions, layout, paging
@@ -101,6 +103,7 @@ class Session:
                     self._act(intent, t, i)
                 else:
                     self.effects.sound("click")
+        self._payment(t, i)
         dwell = self._dwell(t, i, state, tracked.gesture.label)
         holds = self._holds(t, i, hand, tracked.gesture.label)
         active = self.motion.update(state.cursor) or state.pressed or bool(holds.intents) or holds.grabbing
@@ -127,9 +130,7 @@ class Session:
         return magnetize(pos, targets, self.ui.magnetism, self.ui.magnet_radius * self.size[1])
 
     def _logged(self, target_id: str | None) -> str | None:
-        """Target ids as logged: a PIN's digits never reach the log."""
-        if target_id and target_id.startswith("key:") and self.kiosk.screen is Screen.PIN:
-            return "key:*"
+        """Target ids as logged (a hook for ids that must not reach the log; none today: no PIN is typed here)."""
         return target_id
 
     def _act(self, intent: Intent, t: float, i: int) -> None:
@@ -183,15 +184,28 @@ class Session:
             self.effects.sound("warning")
         self._warned = warning
 
-    def _handle(self, change: Callable[[], list[PlaceOrder]], t: float, i: int) -> None:
+    def _handle(self, change: Callable[[], list[Effect]], t: float, i: int) -> None:
         """Run a state-machine call, note a screen change, and have its effects carried out."""
         before = self.kiosk.screen
-        placed = change()
+        todo = list(change())
         self._screen_change(before, t, i)
-        for effect in placed:
-            before = self.kiosk.screen
-            self.kiosk.handle(self.effects.place(effect.order, t, i), t)
-            self._screen_change(before, t, i)
+        while todo:
+            effect = todo.pop(0)
+            if isinstance(effect, StartPayment):
+                self.effects.start_payment(effect.payment, t, i)
+            elif isinstance(effect, CancelPayment):
+                self.effects.cancel_payment(t, i)
+            elif isinstance(effect, PlaceOrder):
+                before = self.kiosk.screen
+                todo += self.kiosk.handle(self.effects.place(effect.order, t, i), t)
+                self._screen_change(before, t, i)
+
+    def _payment(self, t: float, i: int) -> None:
+        """While a payment is pending, the terminal's answer (it never blocks), handed to the state machine."""
+        if self.kiosk.paying:
+            answer = self.effects.payment_answer(t, i)
+            if answer is not None:
+                self._act(answer, t, i)
 
     def _screen_change(self, before: Screen, t: float, i: int) -> None:
         if self.kiosk.screen is not before:

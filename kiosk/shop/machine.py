@@ -5,15 +5,20 @@ becomes an `Intent`, and `TRANSITIONS` (plain data, printed in the README by
 `python main.py transitions`) decides where it leads. An intent that has no row for
 the current screen is ignored, so a stale click cannot do anything unexpected. A row
 can still refuse an intent whose precondition fails (Checkout with an empty cart, OK
-on a PIN of three digits): the kiosk then stays where it is and says why.
+on a quantity keypad with nothing typed): the kiosk then stays where it is and says why.
 
-Paying: Confirm on the order summary opens the PIN pad (a simulated card payment);
-OK with four digits returns to the summary, which shows "Saving your order…" while
-the app stores it. Storing an order is an effect: the machine returns `PlaceOrder`
-and waits in CONFIRM until the app reports `ORDER_STORED` (-> RECEIPT) or
-`ORDER_FAILED` (stay, cart intact), so an order is never lost and the receipt never
-shows an unsaved order. The PIN is never kept: it is cleared whenever the PIN pad is
-left, and no order or log line carries it.
+Paying: Confirm on the order summary opens the payment screen and returns `StartPayment`:
+the app asks the card terminal (kiosk/shop/payment.py) to take the amount, and the shopper
+pays there. No PIN is ever typed on the kiosk's screen. The app reports the terminal's
+answer: PAID places the order (`PlaceOrder`, still on the payment screen, "Saving your
+order…") and the kiosk waits for the store's answer, ORDER_STORED (-> RECEIPT) or
+ORDER_FAILED: the money is taken, so the kiosk stays on the payment screen and offers Try
+again, which stores the same order again (idempotent on its uid) without charging twice.
+PAYMENT_FAILED (declined, cancelled, timed out) returns to the summary, cart intact, saying
+why. Cancel on the payment screen asks the terminal to stop (`CancelPayment`) and waits for
+its answer: a card tapped at that very moment is still a paid order. While a payment is
+pending or an order is being stored, the inactivity timeout does not run, and nothing but
+those answers (and Cancel) moves the kiosk.
 
 Undo: whenever a cart line disappears (× Remove, − down to 0, a quantity of 0 typed on
 the keypad) the cart screen offers Undo for `undo_seconds`, in the removed line's
@@ -34,6 +39,7 @@ from pydantic.dataclasses import dataclass as settings_dataclass
 from kiosk.settings import SETTINGS
 from kiosk.shop.cart import MAX_QTY_PER_LINE, Cart, CartLine, Order
 from kiosk.shop.catalog import Catalog
+from kiosk.shop.payment import Payment, PaymentStatus
 
 
 class Screen(Enum):
@@ -46,12 +52,12 @@ class Screen(Enum):
     QUANTITY = "quantity"
     """The keypad, typing a quantity for one cart line."""
     CONFIRM = "confirm"
-    PIN = "pin"
-    """The keypad, typing the 4-digit PIN of the simulated card payment."""
+    PAYING = "paying"
+    """Waiting for the card terminal; then for the store."""
     RECEIPT = "receipt"
 
 
-KEYPAD_SCREENS = (Screen.QUANTITY, Screen.PIN)
+KEYPAD_SCREENS = (Screen.QUANTITY,)
 
 
 class Act(Enum):
@@ -83,6 +89,12 @@ class Act(Enum):
     """The keypad's OK."""
     UNDO = "undo"
     """Put back the cart line removed last, while the cart screen offers it."""
+    PAID = "paid"
+    """The terminal approved the payment (from the app)."""
+    PAYMENT_FAILED = "payment-failed"
+    """The terminal declined, cancelled or timed out (arg: the PaymentStatus value; from the app)."""
+    RETRY = "retry"
+    """Store the paid order again after the store failed."""
     ORDER_STORED = "order-stored"
     ORDER_FAILED = "order-failed"
     TIMEOUT = "timeout"
@@ -120,30 +132,28 @@ TRANSITIONS: dict[tuple[Screen, Act], Screen] = {
     (S.QUANTITY, A.ENTER): S.CART,  # sets the quantity (0 removes the line)
     (S.QUANTITY, A.BACK): S.CART,  # cancel: the quantity stays as it was
     (S.CONFIRM, A.BACK): S.CART,
-    (S.CONFIRM, A.CONFIRM): S.PIN,
-    (S.PIN, A.DIGIT): S.PIN,
-    (S.PIN, A.ERASE): S.PIN,
-    (S.PIN, A.ENTER): S.CONFIRM,  # paid: places the order and waits for the store (see ORDER_STORED)
-    (S.PIN, A.BACK): S.CONFIRM,  # cancel the payment
-    (S.CONFIRM, A.ORDER_STORED): S.RECEIPT,
-    (S.CONFIRM, A.ORDER_FAILED): S.CONFIRM,
+    (S.CONFIRM, A.CONFIRM): S.PAYING,  # starts the payment on the terminal
+    (S.PAYING, A.BACK): S.PAYING,  # asks the terminal to cancel; its answer decides
+    (S.PAYING, A.PAID): S.PAYING,  # places the order and waits for the store
+    (S.PAYING, A.PAYMENT_FAILED): S.CONFIRM,
+    (S.PAYING, A.ORDER_STORED): S.RECEIPT,
+    (S.PAYING, A.ORDER_FAILED): S.PAYING,  # paid: the order is owed, Try again stores it
+    (S.PAYING, A.RETRY): S.PAYING,
     (S.RECEIPT, A.DONE): S.ATTRACT,
     (S.PRACTICE, A.TIMEOUT): S.ATTRACT,
     (S.SHOPPING, A.TIMEOUT): S.ATTRACT,
     (S.CART, A.TIMEOUT): S.ATTRACT,
     (S.QUANTITY, A.TIMEOUT): S.ATTRACT,
     (S.CONFIRM, A.TIMEOUT): S.ATTRACT,
-    (S.PIN, A.TIMEOUT): S.ATTRACT,
     (S.RECEIPT, A.TIMEOUT): S.ATTRACT,
 }
 """(screen, act) -> next screen. Anything not listed is ignored."""
 
 TARGET_ACTS = {a.value: a for a in (A.START, A.PRACTICE, A.HOLD_MODE, A.ADD, A.INC, A.DEC, A.REMOVE, A.QTY, A.OPEN_CART, A.BACK,
                                     A.CHECKOUT, A.CONFIRM, A.DONE, A.PAGE_PREV, A.PAGE_NEXT, A.DIGIT,
-                                    A.ERASE, A.ENTER, A.UNDO)}
+                                    A.ERASE, A.ENTER, A.UNDO, A.RETRY)}
 """Acts a click target can ask for (SCROLL comes from the grab gesture, the rest from the app)."""
 
-PIN_LENGTH = 4
 QTY_DIGITS = len(str(MAX_QTY_PER_LINE))
 
 
@@ -168,8 +178,8 @@ class KioskTimings:
     """No hand movement and no click this long: the 'are you still there?' countdown appears."""
     inactivity_reset: float = Field(45.0, gt=0)
     """No hand movement and no click this long: the cart is cleared and the attract screen returns."""
-    receipt_seconds: float = Field(8.0, gt=0)
-    """The receipt stays this long, then the kiosk returns to the attract screen."""
+    receipt_seconds: float = Field(20.0, gt=0)
+    """The receipt stays this long without a hand in view (time to scan its code), then the attract screen."""
     toast_seconds: float = Field(2.0, gt=0, le=30)
     """A note such as "Added: Apple ×1" shows this long."""
     undo_seconds: float = Field(5.0, gt=0, le=60)
@@ -191,10 +201,40 @@ class PlaceOrder:
 
 
 @dataclass(frozen=True)
+class StartPayment:
+    """Effect: ask the card terminal to take this payment, then report PAID or PAYMENT_FAILED."""
+
+    payment: Payment
+
+
+@dataclass(frozen=True)
+class CancelPayment:
+    """Effect: ask the card terminal to stop the pending payment (it then answers, see StartPayment)."""
+
+
+Effect = PlaceOrder | StartPayment | CancelPayment
+
+PAYMENT_MESSAGES = {
+    PaymentStatus.DECLINED.value: "The card was declined. Nothing was paid.",
+    PaymentStatus.CANCELLED.value: "Payment cancelled. Nothing was paid.",
+    PaymentStatus.TIMED_OUT.value: "No card reached the terminal in time. Nothing was paid.",
+}
+"""What the summary says when a payment did not go through (by PaymentStatus value)."""
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    name: str
+    qty: int
+    total_cents: int
+
+
+@dataclass(frozen=True)
 class Receipt:
     number: str
     total_cents: int
     count: int
+    lines: tuple[ReceiptLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -258,12 +298,16 @@ class View:
     cart_first: int = 0
     """Index of the first cart line shown on the cart screen."""
     entry: str = ""
-    """Digits typed on the keypad (the PIN's are drawn as dots, never as text)."""
+    """Digits typed on the quantity keypad."""
     entry_item: str | None = None
     """Item id whose quantity the keypad sets (QUANTITY screen)."""
     toast: Toast | None = None
     undo: UndoOffer | None = None
     """The Undo offer the cart screen shows, else None."""
+    paid: bool = False
+    """The terminal approved the payment; the order is being stored (placing) or owed (not placing)."""
+    cancelling: bool = False
+    """Cancel was asked of the terminal; its answer is awaited."""
     hold_to_select: bool = False
     """The shopper chose to select by holding still (on the practice screen) for this session."""
     added: Added | None = None
@@ -290,6 +334,8 @@ class Kiosk:
         self.cart_first = 0
         self.order_uid: str | None = None
         self.placing = False
+        self.paid = False
+        self.cancelling = False
         self.receipt: Receipt | None = None
         self.message: str | None = None
         self.entry = ""
@@ -300,6 +346,7 @@ class Kiosk:
         self._entered = 0.0
         self._activity = 0.0
         self._hand_since: float | None = None
+        self._hand_seen = 0.0  # when a hand was last in view
         self._now = 0.0
 
     def _max_first(self, rows: int) -> int:
@@ -327,7 +374,12 @@ class Kiosk:
         """Whether the current screen has a row for `act` (a gesture is only offered where it does something)."""
         return (self.screen, act) in TRANSITIONS
 
-    def handle(self, intent: Intent, now: float) -> list[PlaceOrder]:
+    @property
+    def paying(self) -> bool:
+        """A payment is pending on the terminal (its answer is awaited)."""
+        return self.screen is S.PAYING and not self.paid
+
+    def handle(self, intent: Intent, now: float) -> list[Effect]:
         """Apply one intent at time `now` (s). Returns the effects the app must carry out."""
         self._now = now
         nxt = TRANSITIONS.get((self.screen, intent.act))
@@ -335,8 +387,12 @@ class Kiosk:
             return []
         if self.placing and intent.act not in (A.ORDER_STORED, A.ORDER_FAILED):
             return []  # while the order is being stored, only its outcome may move the kiosk
+        if self.screen is S.PAYING and self.paid and intent.act in (A.BACK, A.PAID, A.PAYMENT_FAILED):
+            return []  # paid: nothing can cancel it now, and the terminal has said its last word
+        if self.screen is S.PAYING and not self.paid and intent.act is A.RETRY:
+            return []
         self._activity = now
-        effects: list[PlaceOrder] = []
+        effects: list[Effect] = []
         act, arg = intent.act, intent.arg
         before, first_before = self.cart, self.cart_first
         item = self.catalog.get(arg) if arg else None
@@ -368,11 +424,10 @@ class Kiosk:
                 step = step * self.columns if act == A.SCROLL else self.page_size * (1 if act == A.PAGE_NEXT else -1)
                 self.first = min(max(self.first + step, 0), self._max_first_item())
         elif act == A.DIGIT:
-            limit = PIN_LENGTH if self.screen == S.PIN else QTY_DIGITS
             if not (arg and len(arg) == 1 and arg.isdigit()):
                 return []
-            if len(self.entry) >= limit:
-                message = f"{limit} digits at most" if self.screen == S.QUANTITY else "The PIN has 4 digits"
+            if len(self.entry) >= QTY_DIGITS:
+                message = f"{QTY_DIGITS} digits at most"
             else:
                 self.entry += arg
         elif act == A.ERASE:
@@ -381,26 +436,17 @@ class Kiosk:
             else:
                 message = "Nothing to erase"
         elif act == A.ENTER:
-            if self.screen == S.QUANTITY:
-                if not self.entry:
-                    self.message = "Type a quantity first"
-                    return []
-                line_item = self.catalog.get(self.entry_item or "")
-                if line_item is not None:
-                    qty = int(self.entry)
-                    self.cart = self.cart.set_qty(line_item, qty)
-                    if qty > 0:
-                        self._show(f"{line_item.name} ×{min(qty, MAX_QTY_PER_LINE)}", now, f"qty:{line_item.id}")
-                    else:
-                        self._show(f"Removed: {line_item.name}", now)
-            else:  # PIN: the simulated card accepts any four digits
-                if len(self.entry) != PIN_LENGTH:
-                    self.message = "Enter all 4 digits of your PIN" if self.entry else "Enter your PIN first"
-                    return []
-                if self.cart.is_empty or self.order_uid is None:
-                    return []
-                self.placing = True
-                effects.append(PlaceOrder(Order.from_cart(self.order_uid, self.cart, self.catalog)))
+            if not self.entry:
+                self.message = "Type a quantity first"
+                return []
+            line_item = self.catalog.get(self.entry_item or "")
+            if line_item is not None:
+                qty = int(self.entry)
+                self.cart = self.cart.set_qty(line_item, qty)
+                if qty > 0:
+                    self._show(f"{line_item.name} ×{min(qty, MAX_QTY_PER_LINE)}", now, f"qty:{line_item.id}")
+                else:
+                    self._show(f"Removed: {line_item.name}", now)
         elif act == A.CHECKOUT:
             if self.cart.is_empty:
                 return []
@@ -408,12 +454,28 @@ class Kiosk:
         elif act == A.CONFIRM:
             if self.cart.is_empty or self.order_uid is None:
                 return []
+            self.paid = self.cancelling = False
+            effects.append(StartPayment(Payment(self.order_uid, self.cart.total_cents, self.catalog.currency)))
+        elif act == A.BACK and self.screen is S.PAYING:
+            if self.cancelling:
+                return []
+            self.cancelling = True
+            effects.append(CancelPayment())
+        elif act in (A.PAID, A.RETRY):
+            if self.cart.is_empty or self.order_uid is None:
+                return []
+            self.paid, self.cancelling, self.placing = True, False, True
+            effects.append(PlaceOrder(Order.from_cart(self.order_uid, self.cart, self.catalog)))
+        elif act == A.PAYMENT_FAILED:
+            self.cancelling = False
+            message = PAYMENT_MESSAGES.get(arg or "", PAYMENT_MESSAGES[PaymentStatus.DECLINED.value])
         elif act == A.ORDER_STORED:
-            self.receipt = Receipt(arg or "?", self.cart.total_cents, self.cart.count)
-            self.cart, self.placing, self.order_uid = Cart(), False, None
+            self.receipt = Receipt(arg or "?", self.cart.total_cents, self.cart.count, tuple(
+                ReceiptLine(line.item.name, line.qty, line.total_cents) for line in self.cart.lines))
+            self.cart, self.placing, self.paid, self.order_uid = Cart(), False, False, None
         elif act == A.ORDER_FAILED:
             self.placing = False
-            message = "Could not save the order. Please try again."
+            message = "Paid, but the order could not be saved. Please try again, or ask at the counter."
         elif act == A.UNDO:
             offer = self._undo
             if offer is None or now >= offer.until or self.cart.qty(offer.line.item.id):
@@ -442,7 +504,7 @@ class Kiosk:
         self.message = message
         return effects
 
-    def tick(self, now: float, hand_present: bool, active: bool | None = None) -> list[PlaceOrder]:
+    def tick(self, now: float, hand_present: bool, active: bool | None = None) -> list[Effect]:
         """Advance time to `now` (s): start on a held hand, run the inactivity and receipt timers.
 
         active: the shopper did something this frame (the hand moved); defaults to
@@ -456,6 +518,7 @@ class Kiosk:
         if hand_present if active is None else active:
             self._activity = now
         if hand_present:
+            self._hand_seen = now
             if self._hand_since is None:
                 self._hand_since = now
         else:
@@ -463,10 +526,10 @@ class Kiosk:
         if self.screen == S.ATTRACT:
             if self._hand_since is not None and now - self._hand_since >= self.timings.start_hold:
                 return self.handle(Intent(A.START), now)
-        elif self.screen == S.RECEIPT:
-            if now - self._entered >= self.timings.receipt_seconds:
+        elif self.screen == S.RECEIPT:  # it stays while a hand is in view (the shopper scans the code)
+            if now - max(self._entered, self._hand_seen) >= self.timings.receipt_seconds:
                 return self.handle(Intent(A.TIMEOUT), now)
-        elif not self.placing and now - self._activity >= self.timings.inactivity_reset:
+        elif self.screen is not S.PAYING and now - self._activity >= self.timings.inactivity_reset:
             return self.handle(Intent(A.TIMEOUT), now)
         return []
 
@@ -474,13 +537,13 @@ class Kiosk:
         """Resume a journaled cart after a restart: the cart screen, activity now, nothing being paid."""
         if cart.is_empty:
             return
-        self.cart, self.placing, self.order_uid = cart, False, None
+        self.cart, self.placing, self.paid, self.cancelling, self.order_uid = cart, False, False, False, None
         self._activity = now
         self._go(S.CART, now)
 
     def view(self) -> View:
         warning_left = None
-        if self.screen not in (S.ATTRACT, S.RECEIPT) and not self.placing:
+        if self.screen not in (S.ATTRACT, S.RECEIPT, S.PAYING):
             idle = self._now - self._activity
             if idle >= self.timings.inactivity_warn:
                 warning_left = max(0, math.ceil(self.timings.inactivity_reset - idle - 1e-9))
@@ -491,7 +554,8 @@ class Kiosk:
         undo = self._undo if self.screen == S.CART and self._undo and self._now < self._undo.until else None
         added = self._added if self.screen is S.SHOPPING else None
         return View(self.screen, self.cart, self.first, self.placing, self.receipt, warning_left, self.message,
-                    self.cart_first, self.entry, entry_item, toast, undo, self.hold_to_select, added)
+                    self.cart_first, self.entry, entry_item, toast, undo, self.paid, self.cancelling,
+                    self.hold_to_select, added)
 
     def _show(self, text: str, now: float, target: str | None = None) -> None:
         self._toasts += 1
@@ -500,12 +564,13 @@ class Kiosk:
     def _go(self, screen: Screen, now: float) -> None:
         if screen != self.screen:
             self.screen, self._entered = screen, now
-            self.entry = ""  # a keypad starts empty, and the PIN never outlives its screen
+            self.entry = ""  # a keypad starts empty
             if screen != S.QUANTITY:
                 self.entry_item = None
             self._undo = None  # an Undo offer lasts only while its cart screen shows
 
     def _reset(self) -> None:
         self.cart, self.first, self.cart_first, self.placing, self.order_uid = Cart(), 0, 0, False, None
+        self.paid = self.cancelling = False
         self.entry, self.entry_item, self._toast, self._undo = "", None, None, None
         self._hand_since, self.hold_to_select, self._added = None, False, None

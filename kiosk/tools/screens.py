@@ -22,7 +22,8 @@ from kiosk.ui.theme import Theme
 from kiosk.vision.demo import FRAME_SIZE, DemoSource
 
 AIM = {"attract": "start", "practice": "practice", "practice-hold": "practice", "shopping": "add:", "added": "cart",
-       "cart": "inc:", "cart-undo": "undo", "confirm": "confirm", "quantity": "key:5", "pin": "key:3",
+       "cart": "inc:", "cart-undo": "undo", "confirm": "confirm", "quantity": "key:5", "paying": "nothing",
+       "paid-unsaved": "retry",
        "receipt": "done", "warning": "add:"}
 """Screen -> the target (or the first whose id starts so) the cursor rests on."""
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.shop.catalog import Catalog, Item
-from kiosk.shop.machine import PIN_LENGTH, QTY_DIGITS, Added, Paging, Screen, View
+from kiosk.shop.machine import Added, Paging, Screen, View
 from kiosk.types import DEFAULT_ACTIVE_REGION, Region
 from kiosk.ui.theme import Sizes
 
@@ -117,13 +117,10 @@ class Flight:
 
 @dataclass(frozen=True)
 class Field:
-    """The keypad's entry: digits as text, or for a PIN one dot per typed digit in `length` slots."""
+    """The quantity keypad's entry: the digits typed."""
 
     rect: Rect
     entry: str
-    secret: bool
-    length: int
-    """Slots drawn for a secret entry (the PIN's 4)."""
     placeholder: str
     """Shown when the entry is empty: an empty field says so."""
     size: int
@@ -181,6 +178,8 @@ class Layout:
     modal: Modal | None = None
     badges: tuple[Badge, ...] = ()
     flight: Flight | None = None
+    spinner: Rect | None = None
+    """Waiting on the card terminal: a ring that turns."""
     feed_area: Rect | None = None
     """The part of the screen the panel leaves free (notes, hints and toasts go there)."""
     badge: Rect | None = None
@@ -344,7 +343,7 @@ def layout(view: View, catalog: Catalog, size: tuple[int, int], options: LayoutO
         Screen.CART: _cart,
         Screen.QUANTITY: _keypad,
         Screen.CONFIRM: _confirm,
-        Screen.PIN: _keypad,
+        Screen.PAYING: _paying,
         Screen.RECEIPT: _receipt,
     }[view.screen]
     parts: dict = {"buttons": [], "texts": [], "pictures": [], "fields": [], "instructions": [], "scrollbars": [],
@@ -633,24 +632,16 @@ def _confirm(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, par
 
 
 def _keypad(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
-    """The keypad: a PIN for the card payment, or a cart line's quantity."""
+    """The keypad that sets a cart line's quantity."""
     texts = parts["texts"]
-    pin = view.screen is Screen.PIN
     width = g.x1 - g.x0
-    if pin:
-        texts.append(g.title_text("Enter your PIN", width * 3 // 5))
-        texts.append(Text(catalog.format(view.cart.total_cents), g.x1, g.panel.y + g.pad + g.title // 2, g.title,
-                          "right", "strong", width * 2 // 5 - g.pad))
-    else:
-        item = catalog.get(view.entry_item or "")
-        texts.append(g.title_text(f"How many {item.name}?" if item else "How many?"))
+    item = catalog.get(view.entry_item or "")
+    texts.append(g.title_text(f"How many {item.name}?" if item else "How many?"))
     field_h = round(g.font * 1.9)
     field_w = min(width, max(round(g.h * 0.45), width * 3 // 5))
     field = Rect(g.x0 + (width - field_w) // 2, g.top, field_w, field_h)
-    placeholder = "Type your 4-digit PIN" if pin else (
-        f"Type a quantity (now {view.cart.qty(view.entry_item)})" if view.entry_item else "Type a quantity")
-    parts["fields"].append(Field(field, view.entry, pin, PIN_LENGTH if pin else QTY_DIGITS, placeholder,
-                                 round(g.font * 1.3)))
+    placeholder = f"Type a quantity (now {view.cart.qty(view.entry_item)})" if view.entry_item else "Type a quantity"
+    parts["fields"].append(Field(field, view.entry, placeholder, round(g.font * 1.3)))
     note_y = field.y + field.h + g.pad // 2 + g.small // 2
     if view.message:
         texts.append(Text(view.message, g.x0 + width // 2, note_y, g.small, "center", "warning", width))
@@ -667,6 +658,44 @@ def _keypad(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, part
         parts["buttons"].append(Button(key_id, Rect(x_left + c * (key_w + gap), grid_top + r * (key_h + gap), key_w,
                                                      key_h), label, style))
     parts["buttons"] += _footer(g, ("back", "‹ Cancel", "secondary"), None)
+
+
+def _paying(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
+    """Paying on the card terminal: the amount, where to tap the card, a turning ring while it waits, and
+    Cancel; once paid, "Saving your order…", or Try again if the store failed. No PIN is ever typed here."""
+    texts = parts["texts"]
+    fit, cx = g.x1 - g.x0, g.panel.x + g.panel.w // 2
+    texts.append(g.title_text("Pay on the card terminal"))
+    big = round(g.title * 1.8)
+    y = g.top + big // 2
+    texts.append(Text(catalog.format(view.cart.total_cents), cx, y, big, "center", "title", fit))
+    y += big // 2 + g.pad + g.font // 2
+    if view.paid:
+        status = "Paid. Saving your order…" if view.placing else "Paid."
+    elif view.cancelling:
+        status = "Cancelling…"
+    else:
+        status = "Tap or insert your card on the terminal"
+    texts.append(Text(status, cx, y, g.font, "center", "strong", fit))
+    y += g.font // 2 + g.gap + g.small // 2
+    if not view.paid:
+        texts.append(Text("Nothing to type here: the terminal asks for a PIN if it needs one", cx, y, g.small,
+                          "center", "muted", fit))
+    y += g.small // 2 + g.pad
+    footer_top = g.footer - (g.pad + g.small if view.message else 0)
+    side = max(g.btn, min(footer_top - g.pad - y, round(0.22 * g.h), fit))
+    extra = {}
+    if view.placing or not view.paid:
+        extra["spinner"] = Rect(cx - side // 2, y + (footer_top - g.pad - y - side) // 2, side, side)
+    if view.message:
+        texts.append(Text(view.message, cx, g.footer - g.pad - g.small // 2, g.small, "center", "warning", fit))
+    bw = fit * 2 // 3
+    if not view.paid:
+        parts["buttons"].append(Button("back", Rect(cx - bw // 2, g.footer, bw, g.btn), "Cancel payment",
+                                       "secondary", not view.cancelling))
+    elif not view.placing:  # paid, but the order was not saved: store it again, never charge again
+        parts["buttons"].append(Button("retry", Rect(cx - bw // 2, g.footer, bw, g.btn), "Try again", "primary"))
+    return extra
 
 
 def _receipt(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
@@ -696,9 +725,9 @@ def _receipt(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, par
 def sample_views(catalog: Catalog, every: bool = False) -> list[tuple[str, View]]:
     """One representative view per screen (a cart with the first items), for `layout` and screenshots.
 
-    every: also the practice screen with hold-still on, the keypad screens (quantity, pin), the
-    cart offering Undo for a removed line, an item just added, and a session with the inactivity
-    countdown.
+    every: also the practice screen with hold-still on, the quantity keypad, a paid order the store
+    failed to save, the cart offering Undo for a removed line, an item just added, and a session
+    with the inactivity countdown.
     """
     from kiosk.shop.cart import Cart
     from kiosk.shop.machine import Receipt, Toast, UndoOffer
@@ -713,18 +742,21 @@ def sample_views(catalog: Catalog, every: bool = False) -> list[tuple[str, View]
         ("shopping", View(Screen.SHOPPING, cart, 0, False, None, None, None)),
         ("cart", View(Screen.CART, cart, 0, False, None, None, None)),
         ("confirm", View(Screen.CONFIRM, cart, 0, False, None, None, None)),
+        ("paying", View(Screen.PAYING, cart, 0, False, None, None, None)),
         ("receipt", View(Screen.RECEIPT, Cart(), 0, False, receipt, None, None)),
     ]
     if every:
         first = catalog.items[0].id
         gone = min(1, len(cart.lines) - 1)  # the second line, removed a moment ago
-        views[6:6] = [
+        views[7:7] = [
             ("practice-hold", View(Screen.PRACTICE, Cart(), 0, False, None, None, None, hold_to_select=True)),
             ("added", View(Screen.SHOPPING, cart, 0, False, None, None, None,
                            toast=Toast(f"Added: {catalog.items[0].name} ×1", 1, f"add:{first}"),
                            added=Added(first, 0.0))),
             ("quantity", View(Screen.QUANTITY, cart, 0, False, None, None, None, entry="1", entry_item=first)),
-            ("pin", View(Screen.PIN, cart, 0, False, None, None, None, entry="12")),
+            ("paid-unsaved", View(Screen.PAYING, cart, 0, False, None, None,
+                                  "Paid, but the order could not be saved. Please try again, or ask at the counter.",
+                                  paid=True)),
             ("cart-undo", View(Screen.CART, cart.remove(cart.lines[gone].item.id), 0, False, None, None, None,
                                undo=UndoOffer(cart.lines[gone], gone, 0.0, 5.0))),
             ("warning", View(Screen.SHOPPING, cart, 0, False, None, 12, None)),

@@ -140,6 +140,8 @@ class PygameRenderer:
             self._draw_count(badge, now)
         if layout.flight is not None:
             self._draw_flight(layout.flight, now)
+        if layout.spinner is not None:
+            self._draw_spinner(layout.spinner, now)
         if image is not None and active is not None and active < len(hands) and hud.cursor is not None:
             box = self._draw_hand(hands[active], image.shape[1::-1], hud.cursor)
             if box is not None:
@@ -167,7 +169,7 @@ class PygameRenderer:
         """Whether anything on screen moves on its own now (so the same inputs draw a different frame)."""
         now = hud.now
         if (layout.badge is not None or layout.instructions or layout.countdowns or hud.outside is not None
-                or any(b.style == "target" for b in layout.buttons)):
+                or layout.spinner is not None or any(b.style == "target" for b in layout.buttons)):
             return True
         if now - hud.screen_since < TRANSITION_SECONDS or now - self._hover[1] < HOVER_SECONDS:
             return True
@@ -475,18 +477,20 @@ class PygameRenderer:
             text, size = self._fit(f.placeholder, math.ceil(MIN_TEXT * self.surface.get_height()), r.w - f.size // 2)
             self._blit_text(text, size, c.muted, r.center, "center")
             return
-        if f.secret:  # one dot per digit typed, hollow slots for the rest: the digits themselves never show
-            radius = max(4, r.h // 7)
-            pitch = radius * 4
-            x = r.centerx - pitch * (f.length - 1) // 2
-            for n in range(f.length):
-                centre = (x + n * pitch, r.centery)
-                if n < len(f.entry):
-                    pygame.draw.circle(self.surface, c.text, centre, radius)
-                else:
-                    pygame.draw.circle(self.surface, c.outline, centre, radius, width=max(2, radius // 4))
-            return
         self._blit_text(f.entry, f.size, c.text, r.center, "center")
+
+    def _draw_spinner(self, box: Rect, now: float) -> None:
+        """Waiting on the terminal: a quarter ring turning once a second over a faint full one."""
+        c = self.theme.colors
+        radius = box.w // 2
+        width = max(4, radius // 6)
+        pygame.draw.circle(self.surface, _mix(c.primary, c.panel, 0.8), box.center, radius, width=width)
+        x, y = box.center
+        start = 2 * math.pi * (now % 1.0)
+        a = start + np.linspace(0.0, math.pi / 2, 24)
+        outer = [(x + radius * math.cos(t), y + radius * math.sin(t)) for t in a]
+        inner = [(x + (radius - width) * math.cos(t), y + (radius - width) * math.sin(t)) for t in a[::-1]]
+        pygame.draw.polygon(self.surface, c.primary, outer + inner)
 
     def _draw_scrollbar(self, bar: Scrollbar, grabbing: bool) -> None:
         c = self.theme.colors
