@@ -29,6 +29,7 @@ PURE = [
     "kiosk.shop.catalog",
     "kiosk.shop.cart",
     "kiosk.shop.machine",
+    "kiosk.shop.payment",
     "kiosk.ui.layout",
     "kiosk.ui.theme",
     "kiosk.ui.fonts",  # its pygame part imports pygame inside
