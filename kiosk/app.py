@@ -83,6 +83,8 @@ class Parts:
     """Gesture labels act only once they have held (scores["ok"], the click, passes through); None: raw labels."""
     terminal: PaymentTerminal = field(default_factory=SimulatedTerminal)
     """The card terminal the kiosk pays through (the builder's choice from [payment])."""
+    shop_name: str = "Touchless checkout"
+    """The first line of the receipt ([shop] name)."""
 
 
 class App:
@@ -100,7 +102,8 @@ class App:
         if sounds is None:
             audible = surface is not None and os.environ.get("SDL_VIDEODRIVER") != "dummy"
             sounds = Sounds.open(ui.sound and audible, ui.volume)
-        self.effects = Effects(parts.store, parts.journal, parts.events, sounds, parts.catalog, parts.terminal)
+        self.effects = Effects(parts.store, parts.journal, parts.events, sounds, parts.catalog, parts.terminal,
+                               parts.shop_name)
         self.session = Session(parts.catalog, parts.size, parts.pointer, parts.timings, ui, self.options,
                                parts.new_uid, self.effects)
         """Owned by the UI thread: pointer, intents, state machine."""

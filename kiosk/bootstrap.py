@@ -180,6 +180,7 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
                                 size=size, pointer=config.pointer, timings=config.timings, events=events, notes=notes,
                                 journal=journal, resume=resume, stabilizer=stabilizer, theme=theme,
                                 terminal=demo_terminal(config) if demo else SimulatedTerminal.from_config(config.payment),
+                                shop_name=config.shop.name,
                                 **config_parts(config, o.config_path, tunable))
         app = kiosk_app.App(parts, surface)
         app.stats = stats

@@ -78,6 +78,8 @@ class TrackerConfig(_Section):
 
 class ShopConfig(_Section):
     catalog: Path = Field(DEFAULT_CATALOG, description="Catalog TOML file.")
+    name: str = Field("Touchless checkout", min_length=1, max_length=60,
+                      description="The shop's name, first line of the receipt a phone reads from the QR code.")
 
 
 class OrdersConfig(_Section):

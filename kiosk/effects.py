@@ -16,6 +16,7 @@ from kiosk.shop.cart import Cart, Order
 from kiosk.shop.catalog import Catalog
 from kiosk.shop.machine import Act, Intent, Screen
 from kiosk.shop.payment import Payment, PaymentStatus, PaymentTerminal
+from kiosk.shop.receipt import receipt_text
 from kiosk.store.journal import CartJournal
 from kiosk.store.orders import OrderStore
 from kiosk.ui.sounds import Sounds
@@ -23,9 +24,9 @@ from kiosk.ui.sounds import Sounds
 
 class Effects:
     def __init__(self, store: OrderStore, journal: CartJournal | None, events: EventLog, sounds: Sounds,
-                 catalog: Catalog, terminal: PaymentTerminal):
+                 catalog: Catalog, terminal: PaymentTerminal, shop_name: str = "Touchless checkout"):
         self.store, self.journal, self.events, self.sounds, self.catalog = store, journal, events, sounds, catalog
-        self.terminal = terminal
+        self.terminal, self.shop_name = terminal, shop_name
 
     def start_payment(self, payment: Payment, t: float, i: int) -> None:
         self.terminal.start(payment, t)
@@ -59,7 +60,10 @@ class Effects:
             return Intent(Act.ORDER_FAILED)
         self.log("order", t, i, id=stored.id, number=stored.number, uid=stored.uid,
                  total_cents=stored.total_cents, total=self.catalog.format(stored.total_cents))
-        return Intent(Act.ORDER_STORED, stored.number)
+        text = receipt_text(self.shop_name, stored.number, stored.created_at,
+                            [(line.name, line.qty, line.total_cents) for line in stored.lines], stored.total_cents,
+                            self.catalog.format)
+        return Intent(Act.ORDER_STORED, stored.number, text)
 
     def journal_cart(self, cart: Cart, screen: Screen, order_uid: str | None, t: float, i: int) -> None:
         """Write the cart to the journal when it changed (one small SQLite transaction, not per frame)."""

@@ -458,6 +458,10 @@ def test_receipt_plays_success_once(tmp_path):
     assert app.sounds.played.count("success") == 1
     order = app.p.store.list()[0]
     assert [(line.item_id, line.qty) for line in order.lines] == [("apple", 1)]
+    # the receipt's text (its QR code): this order, as stored, with the time it was stored (UTC)
+    lines = app.kiosk.view().receipt.text.splitlines()
+    assert lines == ["Touchless checkout", f"Order {order.number}", order.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+                     "1 x Apple  €0.45", "Total €0.45", "Paid by card"]
 
 
 @pytest.mark.integration

@@ -550,3 +550,18 @@ def test_a_still_frame_is_shown_again_until_something_changes():
     darker[:] = (90, 20, 5)
     renderer.draw(darker, [], None, lay, settled(10.3, (260, 300)))  # a new camera frame
     assert rgb(surface, 5, SIZE[1] - 5) == (5, 20, 90)
+
+
+def test_the_receipt_qr_code_reads_back_as_the_receipt():
+    """Decoded by OpenCV's own QR reader from the drawn screen: the shop, the order, the lines, the total."""
+    import cv2
+
+    lay = layout(VIEWS["receipt"], CATALOG, (1920, 1080))
+    assert lay.qr is not None and lay.qr.rect.w >= 0.12 * 1080
+    surface, _, _ = draw("receipt", size=(1920, 1080), hud=settled(30.0, screen_since=0.0))
+    r = lay.qr.rect
+    pixels = pygame.surfarray.array3d(surface)[r.x - 10:r.x + r.w + 10, r.y - 10:r.y + r.h + 10].transpose(1, 0, 2)
+    text, points, _ = cv2.QRCodeDetector().detectAndDecode(np.ascontiguousarray(pixels[:, :, ::-1]))
+    assert text == VIEWS["receipt"].receipt.text
+    assert text.splitlines()[:2] == ["Touchless checkout", "Order A-0001"]
+    assert "1 x Apple  €0.45" in text and text.splitlines()[-2] == f"Total {CATALOG.format(465)}"

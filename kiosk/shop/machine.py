@@ -104,6 +104,8 @@ class Act(Enum):
 class Intent:
     act: Act
     arg: str | None = None
+    detail: str | None = None
+    """ORDER_STORED: the receipt as text (what its QR code holds), made where the order was stored."""
 
 
 S, A = Screen, Act
@@ -235,6 +237,8 @@ class Receipt:
     total_cents: int
     count: int
     lines: tuple[ReceiptLine, ...] = ()
+    text: str = ""
+    """The receipt as text, for the QR code ("" : no code shown)."""
 
 
 @dataclass(frozen=True)
@@ -471,11 +475,12 @@ class Kiosk:
             message = PAYMENT_MESSAGES.get(arg or "", PAYMENT_MESSAGES[PaymentStatus.DECLINED.value])
         elif act == A.ORDER_STORED:
             self.receipt = Receipt(arg or "?", self.cart.total_cents, self.cart.count, tuple(
-                ReceiptLine(line.item.name, line.qty, line.total_cents) for line in self.cart.lines))
+                ReceiptLine(line.item.name, line.qty, line.total_cents) for line in self.cart.lines),
+                intent.detail or "")
             self.cart, self.placing, self.paid, self.order_uid = Cart(), False, False, None
         elif act == A.ORDER_FAILED:
             self.placing = False
-            message = "Paid, but the order could not be saved. Please try again, or ask at the counter."
+            message = "Paid, not saved yet: please try again"
         elif act == A.UNDO:
             offer = self._undo
             if offer is None or now >= offer.until or self.cart.qty(offer.line.item.id):

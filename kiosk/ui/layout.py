@@ -107,6 +107,14 @@ class Badge:
 
 
 @dataclass(frozen=True)
+class Qr:
+    """A QR code of `text` (the receipt), drawn square in `rect` with its quiet zone."""
+
+    rect: Rect
+    text: str
+
+
+@dataclass(frozen=True)
 class Flight:
     """An added item's picture flying from its tile to the cart (drawn for FLIGHT_SECONDS from `since`)."""
 
@@ -180,6 +188,8 @@ class Layout:
     flight: Flight | None = None
     spinner: Rect | None = None
     """Waiting on the card terminal: a ring that turns."""
+    qr: Qr | None = None
+    """The receipt's QR code."""
     feed_area: Rect | None = None
     """The part of the screen the panel leaves free (notes, hints and toasts go there)."""
     badge: Rect | None = None
@@ -699,27 +709,34 @@ def _paying(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, part
 
 
 def _receipt(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
+    """Thank you, the order number big, and the receipt as a QR code a phone can read."""
     cx = g.panel.x + g.panel.w // 2
     r = view.receipt
-    badge_side = round(g.title * 2.6)
-    badge = Rect(cx - badge_side // 2, g.panel.y + g.pad * 2, badge_side, badge_side)
-    y = badge.y + badge.h + g.pad + g.title
     fit = g.x1 - g.x0
+    badge_side = round(g.title * 1.8)
+    badge = Rect(cx - badge_side // 2, g.panel.y + g.pad, badge_side, badge_side)
+    y = badge.y + badge.h + g.pad + g.title * 3 // 4
     texts = parts["texts"]
     texts.append(Text("Thank you!", cx, y, g.title * 3 // 2, "center", "title", fit))
-    y += g.title * 3 // 2 + g.pad
+    y += g.title * 3 // 4 + g.pad
+    extra: dict = {"badge": badge}
     if r is not None:
-        texts.append(Text("Your order number", cx, y, g.small, "center", "muted", fit))
-        texts.append(Text(r.number, cx, y + g.small // 2 + g.title, g.title * 2, "center", "title", fit))
-        y += g.small // 2 + 2 * g.title + g.pad + g.font
+        texts.append(Text("Your order number", cx, y + g.small // 2, g.small, "center", "muted", fit))
+        y += g.small + g.title
+        texts.append(Text(r.number, cx, y, g.title * 2, "center", "title", fit))
+        y += g.title + g.gap + g.font // 2
         texts.append(Text(f"{r.count} item{'s' if r.count != 1 else ''}  ·  {catalog.format(r.total_cents)}  ·  paid",
                           cx, y, g.font, "center", "body", fit))
-        y += g.font + g.pad
-    texts.append(Text("Show this number at the counter.", cx, min(y, g.footer - g.pad - g.small), g.small, "center",
-                      "muted", fit))
+        y += g.font // 2 + g.pad
+        if r.text:
+            side = min(g.footer - g.pad - g.small - g.gap - y, round(0.3 * g.h), fit)
+            if side >= round(0.12 * g.h):  # big enough for a phone to read from a step away
+                extra["qr"] = Qr(Rect(cx - side // 2, y, side, side), r.text)
+                texts.append(Text("Scan for your receipt", cx, y + side + g.gap + g.small // 2, g.small, "center",
+                                  "muted", fit))
     bw = fit * 2 // 3
     parts["buttons"].append(Button("done", Rect(cx - bw // 2, g.footer, bw, g.btn), "New order", "primary"))
-    return {"badge": badge}
+    return extra
 
 
 def sample_views(catalog: Catalog, every: bool = False) -> list[tuple[str, View]]:
@@ -730,12 +747,19 @@ def sample_views(catalog: Catalog, every: bool = False) -> list[tuple[str, View]
     with the inactivity countdown.
     """
     from kiosk.shop.cart import Cart
-    from kiosk.shop.machine import Receipt, Toast, UndoOffer
+    from datetime import datetime, timezone
+
+    from kiosk.shop.machine import Receipt, ReceiptLine, Toast, UndoOffer
+    from kiosk.shop.receipt import receipt_text
 
     cart = Cart()
     for n, item in enumerate(catalog.items[:3]):
         cart = cart.add(item, n + 1)
-    receipt = Receipt("A-0001", cart.total_cents, cart.count)
+    receipt = Receipt("A-0001", cart.total_cents, cart.count, tuple(
+        ReceiptLine(line.item.name, line.qty, line.total_cents) for line in cart.lines),
+        receipt_text("Touchless checkout", "A-0001", datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc),
+                     [(line.item.name, line.qty, line.total_cents) for line in cart.lines], cart.total_cents,
+                     catalog.format))
     views = [
         ("attract", View(Screen.ATTRACT, Cart(), 0, False, None, None, None)),
         ("practice", View(Screen.PRACTICE, Cart(), 0, False, None, None, None)),
@@ -755,7 +779,7 @@ def sample_views(catalog: Catalog, every: bool = False) -> list[tuple[str, View]
                            added=Added(first, 0.0))),
             ("quantity", View(Screen.QUANTITY, cart, 0, False, None, None, None, entry="1", entry_item=first)),
             ("paid-unsaved", View(Screen.PAYING, cart, 0, False, None, None,
-                                  "Paid, but the order could not be saved. Please try again, or ask at the counter.",
+                                  "Paid, not saved yet: please try again",
                                   paid=True)),
             ("cart-undo", View(Screen.CART, cart.remove(cart.lines[gone].item.id), 0, False, None, None, None,
                                undo=UndoOffer(cart.lines[gone], gone, 0.0, 5.0))),

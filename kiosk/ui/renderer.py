@@ -27,7 +27,7 @@ from kiosk.types import DEFAULT_ACTIVE_REGION, HAND_CONNECTIONS, Hand, Region
 from kiosk.ui.fonts import Typeface
 from kiosk.ui.hud import POINT_OK_CLICK, POINT_OK_SECONDS, STEP_SECONDS, DebugInfo, Hud, attract_frames
 from kiosk.ui.layout import (FLIGHT_SECONDS, MIN_TEXT, Badge, Button, Countdown, Field, Flight, Instruction, Layout,
-                             Modal, Picture, Rect, Scrollbar, Text, picture_rect)
+                             Modal, Picture, Qr, Rect, Scrollbar, Text, picture_rect)
 from kiosk.ui.theme import THEME, Color, Theme
 
 __all__ = ["PygameRenderer", "Theme", "THEME"]
@@ -142,6 +142,8 @@ class PygameRenderer:
             self._draw_flight(layout.flight, now)
         if layout.spinner is not None:
             self._draw_spinner(layout.spinner, now)
+        if layout.qr is not None:
+            self._draw_qr(layout.qr)
         if image is not None and active is not None and active < len(hands) and hud.cursor is not None:
             box = self._draw_hand(hands[active], image.shape[1::-1], hud.cursor)
             if box is not None:
@@ -478,6 +480,27 @@ class PygameRenderer:
             self._blit_text(text, size, c.muted, r.center, "center")
             return
         self._blit_text(f.entry, f.size, c.text, r.center, "center")
+
+    def _draw_qr(self, qr: Qr) -> None:
+        """The QR code, black on white with its quiet zone, each module a whole number of pixels (crisp for
+        a phone's camera); made once per text and size (segno, a pure-Python encoder)."""
+        key = ("qr", qr.text, qr.rect.w)
+        surf = self._pictures.get(key)
+        if surf is None:
+            import segno
+
+            matrix = segno.make(qr.text, error="m", micro=False).matrix
+            quiet = 4
+            n = len(matrix) + 2 * quiet
+            module = max(1, qr.rect.w // n)
+            surf = pygame.Surface((n * module, n * module))
+            surf.fill((255, 255, 255))
+            for row, bits in enumerate(matrix):
+                for col, bit in enumerate(bits):
+                    if bit:
+                        surf.fill((0, 0, 0), ((col + quiet) * module, (row + quiet) * module, module, module))
+            self._pictures[key] = surf
+        self.surface.blit(surf, surf.get_rect(center=qr.rect.center))
 
     def _draw_spinner(self, box: Rect, now: float) -> None:
         """Waiting on the terminal: a quarter ring turning once a second over a faint full one."""
