@@ -327,7 +327,7 @@ def test_magnetism_lets_a_click_just_outside_a_button_land_on_it(tmp_path):
 
 
 def test_a_still_hand_gets_the_countdown_and_a_move_cancels_it(tmp_path):
-    timings = KioskTimings(inactivity_warn=2.0, inactivity_reset=4.0)
+    timings = KioskTimings(inactivity_warn=2.0, inactivity_reset=22.0)
     app, s = started(tmp_path, timings=timings)
     s.click("add:apple")
     s.run(2.5, "point", (300, 300))
@@ -335,7 +335,11 @@ def test_a_still_hand_gets_the_countdown_and_a_move_cancels_it(tmp_path):
     assert app.sounds.played.count("warning") == 1
     s.run(0.5, "point", (300, 300), move=(400, 0))  # the shopper moves
     assert app.kiosk.view().warning_left is None
-    s.run(4.5, "point", (500, 300))
+    s.run(2.5, "point", (500, 300))
+    assert app.kiosk.view().warning_left == 20
+    s.click("more-time")  # the warning's own button
+    assert app.kiosk.view().warning_left is None and app.kiosk.cart.qty("apple") == 1
+    s.run(22.5, "point", (500, 300))
     assert app.kiosk.screen is Screen.ATTRACT and app.kiosk.cart.is_empty
 
 

@@ -398,7 +398,7 @@ def test_saving_keeps_the_files_own_style(tmp_path, before, after):
     ("[pointer]\nbeta = inf\n", ": pointer.beta: "),
     ("[pointer]\nbogus = 1\n", ": pointer.bogus: unknown key"),
     ("[timings]\ninactivity_warn = 50\ninactivity_reset = 45\n",
-     ": timings.inactivity_reset: must be longer than inactivity_warn"),
+     ": timings.inactivity_reset: must be at least 20 s longer than inactivity_warn"),
     ("[timings]\nundo_seconds = 61\n", ": timings.undo_seconds: "),
     ("[gestures]\nhold = -1\n", ": gestures.hold: "),
     ("[gestures]\nmin_frames = 0\n", ": gestures.min_frames: "),

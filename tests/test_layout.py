@@ -54,6 +54,10 @@ def check_geometry(lay: Layout, size: tuple[int, int]) -> None:
         assert inside(b.rect, screen), f"{b.id} off screen: {b.rect}"
         assert inside(b.rect, lay.panel), f"{b.id} outside the panel: {b.rect} vs {lay.panel}"
     for a, b in itertools.combinations(lay.buttons, 2):
+        if lay.modal is not None and (inside(a.rect, lay.modal.rect) != inside(b.rect, lay.modal.rect)):
+            # a modal's button over the panel: what lies under it is inert meanwhile
+            assert not (a.enabled and b.enabled) or not overlap(a.rect, b.rect), (a.id, b.id)
+            continue
         assert not overlap(a.rect, b.rect), f"{a.id} {a.rect} overlaps {b.id} {b.rect}"
     assert len(set(ids(lay))) == len(lay.buttons), f"duplicate ids: {ids(lay)}"
     others = [f.rect for f in lay.fields] + [i.rect for i in lay.instructions] + [s.track for s in lay.scrollbars]
@@ -512,3 +516,14 @@ def test_an_empty_cart_still_offers_undo_and_says_so_only_after():
     k.tick(8.0, True)
     lay = layout(k.view(), CATALOG, size)
     assert "undo" not in ids(lay) and any(t.text == "Your cart is empty." for t in lay.texts)
+
+
+def test_the_inactivity_warning_offers_more_time_and_makes_the_rest_inert():
+    v = View(Screen.SHOPPING, Cart().add(CATALOG.items[0]), 0, False, None, 18, None)
+    for size in SIZES:
+        lay = layout(v, CATALOG, size)
+        more = lay.buttons[0]
+        assert more.id == "more-time" and more.enabled and inside(more.rect, lay.modal.rect)
+        assert all(not b.enabled for b in lay.buttons[1:])
+        assert lay.hit(more.rect.center) is more
+        assert more.rect.h >= MIN_TARGET * size[1]

@@ -26,7 +26,7 @@ APPLE = Item("apple", "Apple", 45)
 MILK = Item("milk", "Milk", 120)
 BREAD = Item("bread", "Bread", 250)
 CATALOG = Catalog("EUR", (APPLE, MILK, BREAD))
-TIMINGS = KioskTimings(start_hold=0.5, inactivity_warn=30, inactivity_reset=45, receipt_seconds=8)
+TIMINGS = KioskTimings(start_hold=0.5, inactivity_warn=30, inactivity_reset=50, receipt_seconds=8)
 
 
 def make(catalog: Catalog = CATALOG, timings: KioskTimings = TIMINGS, page_size: int = 6) -> Kiosk:
@@ -464,7 +464,7 @@ def test_digit_must_be_one_digit(arg):
 
 # --- undo -----------------------------------------------------------------------------------------
 
-UNDO_TIMINGS = KioskTimings(start_hold=0.5, inactivity_warn=30, inactivity_reset=45, receipt_seconds=8,
+UNDO_TIMINGS = KioskTimings(start_hold=0.5, inactivity_warn=30, inactivity_reset=50, receipt_seconds=8,
                             undo_seconds=5)
 
 
@@ -552,7 +552,7 @@ def test_undo_offer_ends_when_the_cart_screen_is_left(leave):
     k = cart_of(("apple", 1), ("milk", 1), ("bread", 1))
     do(k, Act.REMOVE, 2.0, "apple")
     {"back": lambda: do(k, Act.BACK, 2.5), "checkout": lambda: do(k, Act.CHECKOUT, 2.5),
-     "timeout": lambda: k.tick(2.0 + 45, False), "qty": lambda: do(k, Act.QTY, 2.5, "milk")}[leave]()
+     "timeout": lambda: k.tick(2.0 + 50, False), "qty": lambda: do(k, Act.QTY, 2.5, "milk")}[leave]()
     assert k.view().screen is not Screen.CART
     if leave != "timeout":
         do(k, Act.BACK, 3.0)
@@ -648,17 +648,17 @@ def test_inactivity_warning_and_reset():
     k.tick(39.9, False)  # 29.9 s idle
     assert k.view().warning_left is None
     k.tick(40.0, False)  # 30 s idle
-    assert k.view().warning_left == 15
-    k.tick(50.0, False)
+    assert k.view().warning_left == 20  # at least 20 s to answer it (WCAG 2.2.1)
+    k.tick(55.0, False)
     assert k.view().warning_left == 5
-    k.tick(50.2, False)  # whole seconds, rounded up: the countdown text changes once a second
+    k.tick(55.2, False)  # whole seconds, rounded up: the countdown text changes once a second
     assert k.view().warning_left == 5
-    k.tick(51.0, False)
+    k.tick(56.0, False)
     assert k.view().warning_left == 4
     assert k.view().screen is Screen.SHOPPING and lines(k) == [("apple", 1)]
-    k.tick(54.9, False)
+    k.tick(59.9, False)
     assert k.view().screen is Screen.SHOPPING
-    k.tick(55.0, False)  # 45 s idle
+    k.tick(60.0, False)  # 50 s idle
     v = k.view()
     assert v.screen is Screen.ATTRACT and v.cart.is_empty and v.first == 0 and v.warning_left is None
 
@@ -669,9 +669,9 @@ def test_hand_clears_the_warning():
     assert k.view().warning_left is not None
     k.tick(41.5, True)  # the shopper moves a hand
     assert k.view().warning_left is None
-    k.tick(56.0, False)  # 45 s after the first activity, but only 14.5 s after the hand
+    k.tick(61.0, False)  # 50 s after the first activity, but only 19.5 s after the hand
     assert k.view().screen is Screen.SHOPPING and k.view().warning_left is None
-    k.tick(86.5, False)  # 45 s after the hand
+    k.tick(91.5, False)  # 50 s after the hand
     assert k.view().screen is Screen.ATTRACT
 
 
@@ -713,8 +713,8 @@ def test_a_still_hand_does_not_hold_off_the_timeout():
     k.tick(39.9, True, active=False)
     assert k.view().warning_left is None
     k.tick(40.0, True, active=False)
-    assert k.view().warning_left == 15
-    k.tick(55.0, True, active=False)
+    assert k.view().warning_left == 20
+    k.tick(60.0, True, active=False)
     v = k.view()
     assert v.screen is Screen.ATTRACT and v.cart.is_empty
 
@@ -722,13 +722,13 @@ def test_a_still_hand_does_not_hold_off_the_timeout():
 def test_any_movement_cancels_the_countdown():
     k = started(10.0)
     do(k, Act.ADD, 10.0, "apple")
-    k.tick(50.0, True, active=False)
+    k.tick(55.0, True, active=False)
     assert k.view().warning_left == 5
-    k.tick(50.1, True, active=True)  # the shopper moves
+    k.tick(55.1, True, active=True)  # the shopper moves
     assert k.view().warning_left is None
-    k.tick(80.0, True, active=False)  # 29.9 s after the movement
+    k.tick(85.0, True, active=False)  # 29.9 s after the movement
     assert k.view().warning_left is None and lines(k) == [("apple", 1)]
-    k.tick(95.2, True, active=False)
+    k.tick(105.2, True, active=False)
     assert k.view().screen is Screen.ATTRACT
 
 
@@ -736,8 +736,11 @@ def test_any_movement_cancels_the_countdown():
 def test_every_session_screen_warns_then_resets(screen):
     k = drive_to(screen, now=10.0)
     k.tick(40.0, False)
-    assert k.view().screen is screen and k.view().warning_left == 15
-    k.tick(55.0, False)
+    assert k.view().screen is screen and k.view().warning_left == 20
+    assert do(k, Act.MORE_TIME, 41.0) == [] and k.view().warning_left is None  # the warning's button
+    k.tick(71.0, False)
+    assert k.view().warning_left == 20
+    k.tick(91.0, False)
     assert k.view().screen is Screen.ATTRACT and k.view().cart.is_empty and k.view().entry == ""
 
 
@@ -880,6 +883,7 @@ def test_intent_for_target(target, intent):
 
 @pytest.mark.parametrize("kw", [
     dict(inactivity_warn=45, inactivity_reset=45),
+    dict(inactivity_warn=30, inactivity_reset=45),  # a 15 s warning: too short to answer
     dict(inactivity_warn=50, inactivity_reset=45),
     dict(inactivity_warn=0, inactivity_reset=45),
     dict(start_hold=-1),
@@ -894,8 +898,8 @@ def test_timings_validation(kw):
 
 
 def test_timings_valid():
-    t = KioskTimings(inactivity_warn=30, inactivity_reset=45)
-    assert (t.inactivity_warn, t.inactivity_reset) == (30, 45)
+    t = KioskTimings(inactivity_warn=30, inactivity_reset=50)
+    assert (t.inactivity_warn, t.inactivity_reset) == (30, 50)
 
 
 # --- the practice screen, the grid, feedback at the target ----------------------------------------

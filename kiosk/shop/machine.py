@@ -98,6 +98,8 @@ class Act(Enum):
     ORDER_STORED = "order-stored"
     ORDER_FAILED = "order-failed"
     TIMEOUT = "timeout"
+    MORE_TIME = "more-time"
+    """The inactivity warning's "More time" button (any movement does the same)."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,11 @@ TRANSITIONS: dict[tuple[Screen, Act], Screen] = {
     (S.PAYING, A.RETRY): S.PAYING,
     (S.RECEIPT, A.DONE): S.ATTRACT,
     (S.PRACTICE, A.TIMEOUT): S.ATTRACT,
+    (S.PRACTICE, A.MORE_TIME): S.PRACTICE,  # the warning's button: activity, so the countdown stops
+    (S.SHOPPING, A.MORE_TIME): S.SHOPPING,
+    (S.CART, A.MORE_TIME): S.CART,
+    (S.QUANTITY, A.MORE_TIME): S.QUANTITY,
+    (S.CONFIRM, A.MORE_TIME): S.CONFIRM,
     (S.SHOPPING, A.TIMEOUT): S.ATTRACT,
     (S.CART, A.TIMEOUT): S.ATTRACT,
     (S.QUANTITY, A.TIMEOUT): S.ATTRACT,
@@ -153,7 +160,7 @@ TRANSITIONS: dict[tuple[Screen, Act], Screen] = {
 
 TARGET_ACTS = {a.value: a for a in (A.START, A.PRACTICE, A.HOLD_MODE, A.ADD, A.INC, A.DEC, A.REMOVE, A.QTY, A.OPEN_CART, A.BACK,
                                     A.CHECKOUT, A.CONFIRM, A.DONE, A.PAGE_PREV, A.PAGE_NEXT, A.DIGIT,
-                                    A.ERASE, A.ENTER, A.UNDO, A.RETRY)}
+                                    A.ERASE, A.ENTER, A.UNDO, A.RETRY, A.MORE_TIME)}
 """Acts a click target can ask for (SCROLL comes from the grab gesture, the rest from the app)."""
 
 QTY_DIGITS = len(str(MAX_QTY_PER_LINE))
@@ -170,6 +177,10 @@ def intent_for_target(target_id: str | None) -> Intent | None:
     return Intent(act, arg or None) if act else None
 
 
+WARNING_MIN = 20.0
+"""Seconds the inactivity warning counts down at least before the cart is cleared (WCAG 2.2.1)."""
+
+
 @settings_dataclass(frozen=True, config=SETTINGS)
 class KioskTimings:
     """Seconds."""
@@ -178,8 +189,9 @@ class KioskTimings:
     """A hand in view this long on the attract screen starts a session."""
     inactivity_warn: float = Field(30.0, gt=0)
     """No hand movement and no click this long: the 'are you still there?' countdown appears."""
-    inactivity_reset: float = Field(45.0, gt=0)
-    """No hand movement and no click this long: the cart is cleared and the attract screen returns."""
+    inactivity_reset: float = Field(55.0, gt=0)
+    """No hand movement and no click this long: the cart is cleared and the attract screen returns. At least
+    WARNING_MIN after inactivity_warn (WCAG 2.2.1: time to notice the warning and ask for more)."""
     receipt_seconds: float = Field(20.0, gt=0)
     """The receipt stays this long without a hand in view (time to scan its code), then the attract screen."""
     toast_seconds: float = Field(2.0, gt=0, le=30)
@@ -190,8 +202,9 @@ class KioskTimings:
     @field_validator("inactivity_reset")
     @classmethod
     def _after_warn(cls, reset: float, info: ValidationInfo) -> float:
-        if "inactivity_warn" in info.data and not info.data["inactivity_warn"] < reset:
-            raise ValueError(f"must be longer than inactivity_warn ({info.data['inactivity_warn']})")
+        if "inactivity_warn" in info.data and reset - info.data["inactivity_warn"] < WARNING_MIN:
+            raise ValueError(f"must be at least {WARNING_MIN:g} s longer than inactivity_warn "
+                             f"({info.data['inactivity_warn']}): the warning must leave time to answer it")
         return reset
 
 

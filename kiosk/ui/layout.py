@@ -16,7 +16,7 @@ the picture, fitted to the width, the top (see `feed_area` and `picture_rect`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kiosk.shop.catalog import Catalog, Item
@@ -361,7 +361,10 @@ def layout(view: View, catalog: Catalog, size: tuple[int, int], options: LayoutO
     extra = {"row": g.row, **(build(view, catalog, g, options, parts) or {})}
     if view.toast is not None:
         parts["texts"].append(_toast(view.toast, g, parts["buttons"]))
-    modal = _warning(view.warning_left, g) if view.warning_left is not None else None
+    modal = None
+    if view.warning_left is not None:  # everything under the warning is inert until it is answered
+        modal, more = _warning(view.warning_left, g)
+        parts["buttons"] = [more] + [replace(b, enabled=False) for b in parts["buttons"]]
     return Layout(size, g.panel, tuple(parts["buttons"]), tuple(parts["texts"]), tuple(parts["pictures"]),
                   tuple(parts["fields"]), tuple(parts["instructions"]), tuple(parts["scrollbars"]),
                   tuple(parts["countdowns"]), modal, tuple(parts["badges"]), feed_area=g.feed_area,
@@ -379,21 +382,25 @@ def _toast(toast, g: _Grid, buttons: list[Button]) -> Text:
     return Text(toast.text, p.x + p.w // 2, g.footer - g.pad - g.font // 2, g.font, "center", "toast", p.w - 4 * g.pad)
 
 
-def _warning(left: int, g: _Grid) -> Modal:
+def _warning(left: int, g: _Grid) -> tuple[Modal, Button]:
+    """The inactivity countdown over the panel, and its "More time" button (moving the hand works too)."""
     p = g.panel
     w = p.w - 4 * g.pad
-    h = 2 * g.title + 3 * g.font + 4 * g.pad
+    h = 2 * g.title + 2 * g.font + g.btn + 5 * g.pad
     rect = Rect(p.x + (p.w - w) // 2, p.y + (p.h - h) // 2, w, h)
     cx = rect.x + w // 2
     y = rect.y + g.pad + g.title // 2
-    return Modal(rect, (
+    modal = Modal(rect, (
         Text("Still there?", cx, y, g.title, "center", "title", w - 2 * g.pad),
         Text(str(left), cx, y + g.title // 2 + g.title, 2 * g.title, "center", "warning"),
-        Text("Move your hand to keep shopping.", cx, rect.y + h - g.pad - g.font * 3 // 2, g.font, "center", "body",
-             w - 2 * g.pad),
-        Text("At zero the cart is cleared.", cx, rect.y + h - g.pad - g.small // 2, g.small, "center",
+        Text("Move your hand, or ask for more time.", cx, y + 2 * g.title + g.pad + g.font // 2, g.font, "center",
+             "body", w - 2 * g.pad),
+        Text("At zero the cart is cleared.", cx, y + 2 * g.title + g.pad + g.font + g.small, g.small, "center",
              "muted", w - 2 * g.pad),
     ))
+    bw = w * 2 // 3
+    more = Button("more-time", Rect(cx - bw // 2, rect.y + h - g.pad - g.btn, bw, g.btn), "More time", "primary")
+    return modal, more
 
 
 def _footer(g: _Grid, left: tuple[str, str, str], right: tuple[str, str, str] | None,

@@ -152,6 +152,10 @@ class PygameRenderer:
         self._draw_toast(next((t for t in layout.texts if t.style == "toast"), None), now)
         if layout.modal is not None:
             self._draw_modal(layout.modal)
+            for button in _inside(layout.buttons, layout.modal.rect):  # its own buttons, over it
+                self._draw_button(button, keep=False)
+                if button is hovered:
+                    self._draw_hovered(button, hud.pressed, min(1.0, (now - self._hover[1]) / HOVER_SECONDS))
         if debug is not None:
             from kiosk.ui.overlay import draw_debug
 
@@ -235,8 +239,9 @@ class PygameRenderer:
         try:
             pygame.draw.rect(layer, colour, (p.x, p.y, p.w, p.h), border_radius=self._radius() * 2)
             self._text_boxes = []
+            over = _inside(layout.buttons, layout.modal.rect) if layout.modal is not None else ()
             for button in layout.buttons:
-                if button.style != "target":
+                if button.style != "target" and button not in over:
                     self._draw_button(button)
             for field in layout.fields:
                 self._draw_field(field)
@@ -374,17 +379,18 @@ class PygameRenderer:
             return c.disabled
         return {"primary": c.primary, "danger": c.danger, "quiet": c.field}.get(b.style, c.secondary)
 
-    def _draw_button(self, b: Button) -> None:
-        """A button at rest (the panel's layer): its fill, outline and label; a tile is a card."""
+    def _draw_button(self, b: Button, keep: bool = True) -> None:
+        """A button at rest (the panel's layer): its fill, outline and label; a tile is a card.
+        keep: its label is one of the layer's texts."""
         c = self.theme.colors
         r = pygame.Rect(b.rect.x, b.rect.y, b.rect.w, b.rect.h)
         if b.style == "tile":
-            self._draw_tile(r)
+            self._draw_tile(r, b.enabled)
             return
         radius = self._radius()
         if b.enabled:  # a soft shadow lifts the buttons off the panel
             pygame.draw.rect(self.surface, _shade(c.panel, 0.82), r.move(0, max(2, r.h // 24)), border_radius=radius)
-        self._draw_body(b, r, self.button_fill(b))
+        self._draw_body(b, r, self.button_fill(b), keep)
 
     def _draw_body(self, b: Button, r: pygame.Rect, fill: Color, keep: bool = True) -> None:
         """keep: the label is one of the layer's texts (drawn again over the hand and the cursor)."""
@@ -420,12 +426,13 @@ class PygameRenderer:
         pygame.draw.rect(self.surface, c.hover_border, r.inflate(6, 6), width=max(3, r.h // 20),
                          border_radius=self._radius() + 3)
 
-    def _draw_tile(self, r: pygame.Rect) -> None:
-        """A product tile: a card (its picture, name and price are drawn over it) with a round + in its corner."""
+    def _draw_tile(self, r: pygame.Rect, enabled: bool = True) -> None:
+        """A product tile: a card (its picture, name and price are drawn over it) with a round + in its corner;
+        grey while inert (under the inactivity warning)."""
         c = self.theme.colors
         radius = self._radius() * 2
         pygame.draw.rect(self.surface, _shade(c.panel, 0.8), r.move(0, max(3, r.h // 40)), border_radius=radius)
-        pygame.draw.rect(self.surface, c.field, r, border_radius=radius)
+        pygame.draw.rect(self.surface, c.field if enabled else c.disabled, r, border_radius=radius)
         pygame.draw.rect(self.surface, c.secondary, r, width=2, border_radius=radius)
         plus = max(8, round(min(r.w, r.h) * 0.09))
         centre = (r.right - plus - r.w // 28, r.bottom - plus - r.w // 28)
@@ -899,6 +906,12 @@ class PygameRenderer:
         if keep:
             self._text_boxes.append((box, surf))
         return box, surf
+
+
+def _inside(buttons: Sequence[Button], rect: Rect) -> tuple[Button, ...]:
+    """The buttons lying within rect (a modal's own)."""
+    return tuple(b for b in buttons if rect.x <= b.rect.x and rect.y <= b.rect.y
+                 and b.rect.x + b.rect.w <= rect.x + rect.w and b.rect.y + b.rect.h <= rect.y + rect.h)
 
 
 def _bgra_layout(surface: pygame.Surface) -> bool:
