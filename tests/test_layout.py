@@ -527,3 +527,5 @@ def test_the_inactivity_warning_offers_more_time_and_makes_the_rest_inert():
         assert all(not b.enabled for b in lay.buttons[1:])
         assert lay.hit(more.rect.center) is more
         assert more.rect.h >= MIN_TARGET * size[1]
+        bands = [(t.y - t.size // 2, t.y + t.size // 2) for t in lay.modal.texts] + [(more.rect.y, more.rect.y + 1)]
+        assert all(a[1] <= b[0] for a, b in zip(bands, bands[1:])), bands  # stacked, nothing over the button

@@ -386,21 +386,20 @@ def _warning(left: int, g: _Grid) -> tuple[Modal, Button]:
     """The inactivity countdown over the panel, and its "More time" button (moving the hand works too)."""
     p = g.panel
     w = p.w - 4 * g.pad
-    h = 2 * g.title + 2 * g.font + g.btn + 5 * g.pad
+    h = g.pad + g.title + 2 * g.title + g.gap + g.font + g.gap + g.small + g.pad + g.btn + g.pad
     rect = Rect(p.x + (p.w - w) // 2, p.y + (p.h - h) // 2, w, h)
     cx = rect.x + w // 2
     y = rect.y + g.pad + g.title // 2
-    modal = Modal(rect, (
-        Text("Still there?", cx, y, g.title, "center", "title", w - 2 * g.pad),
-        Text(str(left), cx, y + g.title // 2 + g.title, 2 * g.title, "center", "warning"),
-        Text("Move your hand, or ask for more time.", cx, y + 2 * g.title + g.pad + g.font // 2, g.font, "center",
-             "body", w - 2 * g.pad),
-        Text("At zero the cart is cleared.", cx, y + 2 * g.title + g.pad + g.font + g.small, g.small, "center",
-             "muted", w - 2 * g.pad),
-    ))
+    texts = [Text("Still there?", cx, y, g.title, "center", "title", w - 2 * g.pad)]
+    y += g.title // 2 + g.title
+    texts.append(Text(str(left), cx, y, 2 * g.title, "center", "warning"))
+    y += g.title + g.gap + g.font // 2
+    texts.append(Text("Move your hand to go on", cx, y, g.font, "center", "body", w - 2 * g.pad))
+    y += g.font // 2 + g.gap + g.small // 2
+    texts.append(Text("At zero the cart is cleared", cx, y, g.small, "center", "muted", w - 2 * g.pad))
     bw = w * 2 // 3
     more = Button("more-time", Rect(cx - bw // 2, rect.y + h - g.pad - g.btn, bw, g.btn), "More time", "primary")
-    return modal, more
+    return Modal(rect, tuple(texts)), more
 
 
 def _footer(g: _Grid, left: tuple[str, str, str], right: tuple[str, str, str] | None,
@@ -696,8 +695,7 @@ def _paying(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, part
     texts.append(Text(status, cx, y, g.font, "center", "strong", fit))
     y += g.font // 2 + g.gap + g.small // 2
     if not view.paid:
-        texts.append(Text("Nothing to type here: the terminal asks for a PIN if it needs one", cx, y, g.small,
-                          "center", "muted", fit))
+        texts.append(Text("Nothing to type here", cx, y, g.small, "center", "muted", fit))
     y += g.small // 2 + g.pad
     footer_top = g.footer - (g.pad + g.small if view.message else 0)
     side = max(g.btn, min(footer_top - g.pad - y, round(0.22 * g.h), fit))
