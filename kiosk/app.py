@@ -33,6 +33,7 @@ from kiosk.shop.cart import Cart
 from kiosk.shop.catalog import Catalog
 from kiosk.shop.machine import Kiosk, KioskTimings, Screen
 from kiosk.shop.payment import PaymentTerminal, SimulatedTerminal
+from kiosk.speech import NoSpeaker, Speaker
 from kiosk.stats import Stats
 from kiosk.store.journal import CartJournal
 from kiosk.store.orders import OrderStore
@@ -85,6 +86,8 @@ class Parts:
     """The card terminal the kiosk pays through (the builder's choice from [payment])."""
     shop_name: str = "Touchless checkout"
     """The first line of the receipt ([shop] name)."""
+    speaker: Speaker = field(default_factory=NoSpeaker)
+    """Speaks what is on screen ([ui] speech; the builder's choice)."""
 
 
 class App:
@@ -103,7 +106,7 @@ class App:
             audible = surface is not None and os.environ.get("SDL_VIDEODRIVER") != "dummy"
             sounds = Sounds.open(ui.sound and audible, ui.volume)
         self.effects = Effects(parts.store, parts.journal, parts.events, sounds, parts.catalog, parts.terminal,
-                               parts.shop_name)
+                               parts.shop_name, parts.speaker)
         self.session = Session(parts.catalog, parts.size, parts.pointer, parts.timings, ui, self.options,
                                parts.new_uid, self.effects)
         """Owned by the UI thread: pointer, intents, state machine."""

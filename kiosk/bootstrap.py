@@ -175,12 +175,14 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
         tunable = None if demo or o.gesture_task else model
         events = EventLog(o.events)
         closers.append(events.close)
+        speaker = open_speaker(config.ui)
+        closers.append(speaker.close)
         stabilizer = config.gestures.stabilizer()
         parts = kiosk_app.Parts(source=source, tracker=tracker, classifier=classifier, catalog=catalog, store=store,
                                 size=size, pointer=config.pointer, timings=config.timings, events=events, notes=notes,
                                 journal=journal, resume=resume, stabilizer=stabilizer, theme=theme,
                                 terminal=demo_terminal(config) if demo else SimulatedTerminal.from_config(config.payment),
-                                shop_name=config.shop.name,
+                                shop_name=config.shop.name, speaker=speaker,
                                 **config_parts(config, o.config_path, tunable))
         app = kiosk_app.App(parts, surface)
         app.stats = stats
@@ -219,6 +221,20 @@ def demo_tracker(catalog, size: tuple[int, int], config: Config, theme):
     options = LayoutOptions(theme.sizes, ui.keypad_for_quantity, ui.gestures)
     return DemoHandTracker(build_script(catalog, size, Pointer(size, config.pointer), config.timings, options,
                                         ui.confirm_hold, ui.practice, config.payment.simulated_delay))
+
+
+def open_speaker(ui):
+    """Speech when the config asks for it and espeak-ng is there; else silence (one warning line if asked)."""
+    from kiosk.speech import EspeakSpeaker, NoSpeaker, find_engine
+
+    if not ui.speech:
+        return NoSpeaker()
+    engine = find_engine()
+    if engine is None:
+        print("warning: [ui] speech is on but no text-to-speech engine (espeak-ng) was found: running silent",
+              file=sys.stderr)
+        return NoSpeaker()
+    return EspeakSpeaker([engine], ui.speech_rate)
 
 
 def demo_terminal(config: Config) -> SimulatedTerminal:

@@ -101,6 +101,10 @@ class UIConfig(_Section):
         "is no audio device."))
     volume: float = Field(0.35, ge=0.0, le=1.0, description=(
         "Sound volume, 0-1: modest by default, heard at the kiosk but not across the shop."))
+    speech: bool = Field(False, description=(
+        "Speak the target under the cursor with its price, each new screen and the inactivity warning, "
+        "through the local espeak-ng (no network). Without it installed: one warning line, then silent."))
+    speech_rate: int = Field(160, ge=80, le=400, description="Speech: words per minute.")
     practice: bool = Field(True, description=(
         "Each session starts with one practice target that teaches the 👌 click (and offers hold-still to "
         "select instead) before anything can be bought."))

@@ -17,6 +17,7 @@ from kiosk.shop.catalog import Catalog
 from kiosk.shop.machine import Act, Intent, Screen
 from kiosk.shop.payment import Payment, PaymentStatus, PaymentTerminal
 from kiosk.shop.receipt import receipt_text
+from kiosk.speech import NoSpeaker, Speaker
 from kiosk.store.journal import CartJournal
 from kiosk.store.orders import OrderStore
 from kiosk.ui.sounds import Sounds
@@ -24,9 +25,15 @@ from kiosk.ui.sounds import Sounds
 
 class Effects:
     def __init__(self, store: OrderStore, journal: CartJournal | None, events: EventLog, sounds: Sounds,
-                 catalog: Catalog, terminal: PaymentTerminal, shop_name: str = "Touchless checkout"):
+                 catalog: Catalog, terminal: PaymentTerminal, shop_name: str = "Touchless checkout",
+                 speaker: Speaker | None = None):
         self.store, self.journal, self.events, self.sounds, self.catalog = store, journal, events, sounds, catalog
         self.terminal, self.shop_name = terminal, shop_name
+        self.speaker = speaker if speaker is not None else NoSpeaker()
+
+    def say(self, text: str) -> None:
+        """Speak a line (returns at once; a newer line replaces it)."""
+        self.speaker.say(text)
 
     def start_payment(self, payment: Payment, t: float, i: int) -> None:
         self.terminal.start(payment, t)

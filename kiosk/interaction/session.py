@@ -64,6 +64,8 @@ class Session:
         self.screen_since = 0.0
         """Frame time the current screen was entered."""
         self._warned = False
+        self._spoken_target: str | None = None  # the target whose name was spoken last
+        self._cursor: tuple[float, float] | None = None  # this frame's pointer position, screen px
 
     def layout(self) -> Layout:
         """The current screen's layout (both drawn and hit-tested), rebuilt only when the view changes."""
@@ -104,6 +106,8 @@ class Session:
                 else:
                     self.effects.sound("click")
         self._payment(t, i)
+        self._cursor = state.cursor
+        self._announce_target(state.cursor)
         dwell = self._dwell(t, i, state, tracked.gesture.label)
         holds = self._holds(t, i, hand, tracked.gesture.label)
         active = self.motion.update(state.cursor) or state.pressed or bool(holds.intents) or holds.grabbing
@@ -179,10 +183,47 @@ class Session:
         return g
 
     def _warn(self) -> None:
-        warning = self.kiosk.view().warning_left is not None
+        left = self.kiosk.view().warning_left
+        warning = left is not None
         if warning and not self._warned:
             self.effects.sound("warning")
+            self.effects.say(f"Still there? The cart is cleared in {left} seconds. Move your hand to go on.")
         self._warned = warning
+
+    def _announce_target(self, cursor: tuple[float, float] | None) -> None:
+        """Speak the target the cursor comes onto (once per target), with its price for a product."""
+        target = self.layout().hit(self.aim(cursor))
+        target_id = target.id if target is not None else None
+        if target_id != self._spoken_target and target is not None:
+            self.effects.say(self._words(target.id, target.text))
+        self._spoken_target = target_id
+
+    def _words(self, target_id: str, text: str) -> str:
+        """What a target says aloud: its label, or for the buttons drawn as signs, what they do."""
+        name, _, arg = target_id.partition(":")
+        item = self.catalog.get(arg) if arg else None
+        if item is not None:
+            price = self.catalog.format(item.price_cents)
+            return {"add": f"{item.name}, {price}", "inc": f"One more {item.name}",
+                    "dec": f"One less {item.name}", "remove": f"Remove {item.name}",
+                    "qty": f"{item.name}: quantity {text}"}.get(name, text)
+        return {"key": arg, "practice": "The practice target", "hold-still": "Hold still here to select instead",
+                "cart": f"Cart, {text.split()[-1]}" if text else "Cart"}.get(name, text.strip("‹› "))
+
+    def _screen_words(self) -> str | None:
+        """What a new screen says aloud (None: nothing)."""
+        v, money = self.kiosk.view(), self.catalog.format
+        total = money(v.cart.total_cents)
+        return {
+            Screen.PRACTICE: "Try it once. Point at the circle, then touch thumb and index.",
+            Screen.SHOPPING: "Choose your items.",
+            Screen.CART: f"Your cart. Total {total}.",
+            Screen.QUANTITY: "Type a quantity.",
+            Screen.CONFIRM: f"Your order. Total {total}. Select Pay by card, or hold a thumbs up."
+                            + (f" {v.message}" if v.message else ""),
+            Screen.PAYING: f"Pay {total} on the card terminal.",
+            Screen.RECEIPT: f"Thank you. Your order number is {v.receipt.number}." if v.receipt else None,
+        }.get(v.screen)
 
     def _handle(self, change: Callable[[], list[Effect]], t: float, i: int) -> None:
         """Run a state-machine call, note a screen change, and have its effects carried out."""
@@ -211,4 +252,9 @@ class Session:
         if self.kiosk.screen is not before:
             self.screen_since = t
             self.dwell.reset()
+            target = self.layout().hit(self.aim(self._cursor))  # under the cursor already: the screen speaks first
+            self._spoken_target = target.id if target is not None else None
             self.effects.screen_changed(before, self.kiosk.screen, t, i)
+            words = self._screen_words()
+            if words:
+                self.effects.say(words)
