@@ -32,6 +32,7 @@ from kiosk.interaction.session import Session
 from kiosk.shop.cart import Cart
 from kiosk.shop.catalog import Catalog
 from kiosk.shop.machine import Kiosk, KioskTimings, Screen
+from kiosk.i18n import tr
 from kiosk.shop.payment import PaymentTerminal, SimulatedTerminal
 from kiosk.speech import NoSpeaker, Speaker
 from kiosk.stats import Stats
@@ -204,7 +205,7 @@ class App:
         hint = self.camera_message
         if hint is None and hud.cursor is None and self.kiosk.screen not in (Screen.ATTRACT, Screen.PAYING,
                                                                                  Screen.RECEIPT):  # no hand needed
-            hint = "Show your hand to the camera"
+            hint = tr(self.kiosk.language).gettext("Show your hand to the camera")
         self._draw_times.append(time.monotonic())
         self.renderer.draw(tracked.frame.image, tracked.hands, tracked.active, self.layout(), hud, self.p.notes,
                            hint, self._debug_info(tracked) if self.debug else None)

@@ -15,7 +15,7 @@ from pathlib import Path
 from kiosk.config import Config, find_config_file, load_config, parse_size
 from kiosk.errors import InputError, KioskError
 
-COMMANDS = ("run", "orders", "layout", "screens", "annotate", "setup-model", "transitions", "bench", "collect", "soak",
+COMMANDS = ("run", "orders", "layout", "screens", "extract-messages", "annotate", "setup-model", "transitions", "bench", "collect", "soak",
             "train", "eval-gestures", "build-gesture-model", "make-scenario")
 
 
@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     shots.add_argument("--size", type=_size, default=(1920, 1080))
     shots.add_argument("--out", type=Path, required=True, help="folder for the pictures")
     shots.add_argument("--catalog", type=Path)
+    shots.add_argument("--language", choices=("en", "de", "es"), default="en", help="the sessions' language")
+
+    sub.add_parser("extract-messages", help="rewrite kiosk/locale/kiosk.pot from the messages in the code")
 
     ann = sub.add_parser("annotate", help="draw hand landmarks on photos and save copies")
     ann.add_argument("inputs", nargs="+", type=Path, metavar="PHOTO_OR_FOLDER")
@@ -178,6 +181,14 @@ def _layout_options(config: Config):
     return LayoutOptions(load_theme(config.ui.theme).sizes, config.ui.keypad_for_quantity, config.ui.gestures)
 
 
+def cmd_extract_messages(args, config: Config) -> int:
+    from kiosk.i18n import LOCALE_DIR, write_template
+
+    n = write_template()
+    print(f"{n} messages in {LOCALE_DIR / 'kiosk.pot'}; translate the new ones in each .po beside it")
+    return 0
+
+
 def cmd_screens(args, config: Config) -> int:
     from kiosk.shop.catalog import load_catalog
     from kiosk.tools.screens import render_screens
@@ -186,7 +197,7 @@ def cmd_screens(args, config: Config) -> int:
     catalog = load_catalog(args.catalog or config.shop.catalog)
     try:
         files = render_screens(catalog, args.size, args.out, load_theme(config.ui.theme), _layout_options(config),
-                               config.pointer)
+                               config.pointer, args.language)
     except OSError as e:
         raise InputError(f"cannot write pictures to {args.out}: {e.strerror or e}") from None
     print(f"wrote {len(files)} pictures to {args.out}")
@@ -287,6 +298,7 @@ COMMAND_FUNCTIONS = {
     "orders": cmd_orders,
     "layout": cmd_layout,
     "screens": cmd_screens,
+    "extract-messages": cmd_extract_messages,
     "annotate": cmd_annotate,
     "setup-model": cmd_setup_model,
     "transitions": cmd_transitions,

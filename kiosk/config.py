@@ -105,6 +105,9 @@ class UIConfig(_Section):
         "Speak the target under the cursor with its price, each new screen and the inactivity warning, "
         "through the local espeak-ng (no network). Without it installed: one warning line, then silent."))
     speech_rate: int = Field(160, ge=80, le=400, description="Speech: words per minute.")
+    language: Literal["en", "de", "es"] = Field("en", description=(
+        "The language each session starts in (English, Deutsch, Español); the shopper can switch on the "
+        "attract, practice and shopping screens, and the next session starts in this one again."))
     practice: bool = Field(True, description=(
         "Each session starts with one practice target that teaches the 👌 click (and offers hold-still to "
         "select instead) before anything can be bought."))

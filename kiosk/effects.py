@@ -16,6 +16,7 @@ from kiosk.shop.cart import Cart, Order
 from kiosk.shop.catalog import Catalog
 from kiosk.shop.machine import Act, Intent, Screen
 from kiosk.shop.payment import Payment, PaymentStatus, PaymentTerminal
+from kiosk.i18n import tr
 from kiosk.shop.receipt import receipt_text
 from kiosk.speech import NoSpeaker, Speaker
 from kiosk.store.journal import CartJournal
@@ -58,8 +59,9 @@ class Effects:
     def sound(self, name: str) -> None:
         self.sounds.play(name)
 
-    def place(self, order: Order, t: float, i: int) -> Intent:
-        """Store the order; -> the intent that reports the outcome to the state machine."""
+    def place(self, order: Order, t: float, i: int, language: str = "en") -> Intent:
+        """Store the order; -> the intent that reports the outcome to the state machine (with the receipt's
+        text, in the session's language)."""
         try:
             stored = self.store.save(order, datetime.now(timezone.utc))
         except KioskError as e:
@@ -67,10 +69,14 @@ class Effects:
             return Intent(Act.ORDER_FAILED)
         self.log("order", t, i, id=stored.id, number=stored.number, uid=stored.uid,
                  total_cents=stored.total_cents, total=self.catalog.format(stored.total_cents))
-        text = receipt_text(self.shop_name, stored.number, stored.created_at,
-                            [(line.name, line.qty, line.total_cents) for line in stored.lines], stored.total_cents,
-                            self.catalog.format)
+        names = [(self._label(line.item_id, line.name, language), line.qty, line.total_cents) for line in stored.lines]
+        text = receipt_text(tr(language), self.shop_name, stored.number, stored.created_at, names,
+                            stored.total_cents, stored.currency)
         return Intent(Act.ORDER_STORED, stored.number, text)
+
+    def _label(self, item_id: str, name: str, language: str) -> str:
+        item = self.catalog.get(item_id)
+        return item.label(language) if item is not None else name
 
     def journal_cart(self, cart: Cart, screen: Screen, order_uid: str | None, t: float, i: int) -> None:
         """Write the cart to the journal when it changed (one small SQLite transaction, not per frame)."""

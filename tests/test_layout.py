@@ -5,6 +5,7 @@ import itertools
 
 import pytest
 
+from kiosk.i18n import LANGUAGES
 from kiosk.shop.cart import Cart
 from kiosk.shop.catalog import Catalog, Item
 from kiosk.shop.machine import TRANSITIONS, Screen, Toast, View, intent_for_target
@@ -116,6 +117,8 @@ def test_every_button_is_a_valid_target_for_its_screen(case):
         assert (v.screen, intent.act) in TRANSITIONS, f"{b.id} does nothing on {v.screen}"
         if intent.arg is not None and b.id.startswith("key:"):
             assert intent.arg.isdigit(), b.id
+        elif intent.arg is not None and b.id.startswith("lang:"):
+            assert intent.arg in LANGUAGES, b.id
         elif intent.arg is not None:
             assert CATALOG.get(intent.arg) is not None, b.id
 
@@ -126,7 +129,7 @@ def sample(name: str) -> View:
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_attract_ids(size):
-    assert ids(layout(sample("attract"), CATALOG, size)) == ["start"]
+    assert ids(layout(sample("attract"), CATALOG, size)) == ["lang:en", "lang:de", "lang:es", "start"]
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
@@ -407,19 +410,22 @@ def test_attract_calls_from_afar_and_shows_point_then_ok(size):
     (loop,) = lay.instructions
     assert loop.kind == "point-ok" and loop.icon.w >= 0.15 * size[1]
     steps = [t.text for t in lay.texts if t.style == "strong"]
-    assert steps == ["Raise your hand", "Point to move", "👌 to select"]
-    assert [b.text for b in lay.badges] == ["1", "2", "3"]
+    if size[0] > size[1]:  # landscape has room for the three steps too; portrait gives it to the loop
+        assert steps == ["Raise your hand", "Point to move", "👌 to select"]
+        assert [b.text for b in lay.badges] == ["1", "2", "3"]
+    else:
+        assert steps == [] and loop.icon.w >= 0.2 * size[1]
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_practice_offers_one_big_target_and_hold_still(size):
     lay = layout(sample("practice"), CATALOG, size)
     got = {b.id: b for b in lay.buttons}
-    assert set(got) == {"practice", "hold-still"}
+    assert set(got) == {"practice", "hold-still", "lang:en", "lang:de", "lang:es"}
     assert got["practice"].rect.w >= 0.15 * size[1]  # bigger than any target while shopping
     assert "👌" in got["hold-still"].text
     held = layout(dict(sample_views(CATALOG, every=True))["practice-hold"], CATALOG, size)
-    assert ids(held) == ["practice"]
+    assert [i for i in ids(held) if not i.startswith("lang:")] == ["practice"]
     assert any("hold still" in t.text for t in held.texts)
 
 

@@ -27,7 +27,8 @@ from kiosk.interaction.magnetism import magnetize
 from kiosk.interaction.pointer import Pointer, PointerConfig, PointerState
 from kiosk.shop.cart import Cart
 from kiosk.shop.catalog import Catalog
-from kiosk.shop.machine import (Act, CancelPayment, Effect, Intent, Kiosk, KioskTimings, PlaceOrder, Screen,
+from kiosk.i18n import tr
+from kiosk.shop.machine import (N_, Act, CancelPayment, Effect, Intent, Kiosk, KioskTimings, PlaceOrder, Screen,
                                 StartPayment, intent_for_target)
 from kiosk.types import Hand, PointerKind
 from kiosk.ui.hud import Hud
@@ -51,7 +52,8 @@ class Session:
         h = size[1]
         self.pointer = Pointer(size, pointer)
         pages = paging(size, len(catalog.items), options.sizes)
-        self.kiosk = Kiosk(catalog, timings, new_uid, pages.page_size, pages.columns, pages.cart_rows, ui.practice)
+        self.kiosk = Kiosk(catalog, timings, new_uid, pages.page_size, pages.columns, pages.cart_rows, ui.practice,
+                           ui.language)
         # Always made: the practice screen's "hold still" button is selected by dwelling, and a shopper who
         # picks it selects everything that way for the rest of the session.
         self.dwell = Dwell(DwellConfig(ui.dwell_seconds, ui.dwell_settle, rearm_px=0.04 * h))
@@ -187,7 +189,8 @@ class Session:
         warning = left is not None
         if warning and not self._warned:
             self.effects.sound("warning")
-            self.effects.say(f"Still there? The cart is cleared in {left} seconds. Move your hand to go on.")
+            self.effects.say(self._t("Still there? The cart is cleared in {n} seconds. Move your hand to go on.",
+                                     n=left))
         self._warned = warning
 
     def _announce_target(self, cursor: tuple[float, float] | None) -> None:
@@ -198,32 +201,46 @@ class Session:
             self.effects.say(self._words(target.id, target.text))
         self._spoken_target = target_id
 
+    def _t(self, message: str, **fields) -> str:
+        """A message in the session's language, its {fields} filled in."""
+        return tr(self.kiosk.language).gettext(message).format(**fields)
+
     def _words(self, target_id: str, text: str) -> str:
         """What a target says aloud: its label, or for the buttons drawn as signs, what they do."""
         name, _, arg = target_id.partition(":")
         item = self.catalog.get(arg) if arg else None
+        t = tr(self.kiosk.language)
         if item is not None:
-            price = self.catalog.format(item.price_cents)
-            return {"add": f"{item.name}, {price}", "inc": f"One more {item.name}",
-                    "dec": f"One less {item.name}", "remove": f"Remove {item.name}",
-                    "qty": f"{item.name}: quantity {text}"}.get(name, text)
-        return {"key": arg, "practice": "The practice target", "hold-still": "Hold still here to select instead",
-                "cart": f"Cart, {text.split()[-1]}" if text else "Cart"}.get(name, text.strip("‹› "))
+            label = item.label(t.lang)
+            words = {"add": N_("{name}, {price}"), "inc": N_("One more {name}"), "dec": N_("One less {name}"),
+                     "remove": N_("Remove {name}"), "qty": N_("{name}: quantity {n}")}.get(name)
+            return self._t(words, name=label, price=t.money(item.price_cents, self.catalog.currency), n=text) \
+                if words else text
+        if name == "key":
+            return arg
+        if name == "practice":
+            return self._t("The practice target")
+        if name == "hold-still":
+            return self._t("Hold still here to select instead")
+        return text.strip("‹› ")
 
     def _screen_words(self) -> str | None:
         """What a new screen says aloud (None: nothing)."""
-        v, money = self.kiosk.view(), self.catalog.format
-        total = money(v.cart.total_cents)
-        return {
-            Screen.PRACTICE: "Try it once. Point at the circle, then touch thumb and index.",
-            Screen.SHOPPING: "Choose your items.",
-            Screen.CART: f"Your cart. Total {total}.",
-            Screen.QUANTITY: "Type a quantity.",
-            Screen.CONFIRM: f"Your order. Total {total}. Select Pay by card, or hold a thumbs up."
-                            + (f" {v.message}" if v.message else ""),
-            Screen.PAYING: f"Pay {total} on the card terminal.",
-            Screen.RECEIPT: f"Thank you. Your order number is {v.receipt.number}." if v.receipt else None,
+        v = self.kiosk.view()
+        total = tr(v.language).money(v.cart.total_cents, self.catalog.currency)
+        words = {
+            Screen.PRACTICE: N_("Try it once. Point at the circle, then touch thumb and index."),
+            Screen.SHOPPING: N_("Choose your items."),
+            Screen.CART: N_("Your cart. Total {total}."),
+            Screen.QUANTITY: N_("Type a quantity."),
+            Screen.CONFIRM: N_("Your order. Total {total}. Select Pay by card, or hold a thumbs up."),
+            Screen.PAYING: N_("Pay {total} on the card terminal."),
+            Screen.RECEIPT: N_("Thank you. Your order number is {number}."),
         }.get(v.screen)
+        if words is None or (v.screen is Screen.RECEIPT and v.receipt is None):
+            return None
+        said = self._t(words, total=total, number=v.receipt.number if v.receipt else "")
+        return f"{said} {v.message}" if v.screen is Screen.CONFIRM and v.message else said
 
     def _handle(self, change: Callable[[], list[Effect]], t: float, i: int) -> None:
         """Run a state-machine call, note a screen change, and have its effects carried out."""
@@ -238,7 +255,7 @@ class Session:
                 self.effects.cancel_payment(t, i)
             elif isinstance(effect, PlaceOrder):
                 before = self.kiosk.screen
-                todo += self.kiosk.handle(self.effects.place(effect.order, t, i), t)
+                todo += self.kiosk.handle(self.effects.place(effect.order, t, i, self.kiosk.language), t)
                 self._screen_change(before, t, i)
 
     def _payment(self, t: float, i: int) -> None:

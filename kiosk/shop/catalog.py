@@ -42,6 +42,12 @@ class Item:
     name: str
     price_cents: int
     image: Path | None = None
+    names: tuple[tuple[str, str], ...] = ()
+    """(language code, name) for the languages the catalog translates the name into."""
+
+    def label(self, lang: str) -> str:
+        """The item's name in `lang`, or its own name when the catalog has no translation."""
+        return dict(self.names).get(lang, self.name)
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,8 @@ class ItemEntry(_Table):
         "A decimal string like \"1.20\" (or an integer), > 0, at most 2 decimals; held as integer cents. "
         "A float is refused: 0.1 + 0.2 != 0.3."))
     image: Path | None = Field(None, description="Optional picture, relative to the catalog file.")
+    names: dict[str, str] = Field({}, description=(
+        "Optional translations of the name, by language code: names = { de = \"Apfel\", es = \"Manzana\" }."))
 
     @field_validator("id")
     @classmethod
@@ -109,6 +117,15 @@ class ItemEntry(_Table):
         if not _ID.match(value):
             raise ValueError(f"{value!r} must be 1-32 of a-z, 0-9, '-', '_', starting with a letter or digit")
         return value
+
+    @field_validator("names")
+    @classmethod
+    def _names(cls, value: dict[str, str]) -> dict[str, str]:
+        for lang, name in value.items():
+            if not re.fullmatch(r"[a-z]{2}", lang):
+                raise ValueError(f"{lang!r} must be a 2-letter language code like \"de\"")
+            cls._name(name)
+        return {lang: name.strip() for lang, name in value.items()}
 
     @field_validator("name")
     @classmethod
@@ -175,7 +192,8 @@ class CatalogFile(_Table):
         return items
 
     def catalog(self) -> Catalog:
-        return Catalog(self.currency, tuple(Item(i.id, i.name, i.price, i.image) for i in self.items))
+        return Catalog(self.currency, tuple(Item(i.id, i.name, i.price, i.image, tuple(sorted(i.names.items())))
+                                            for i in self.items))
 
 
 def parse_catalog(data: dict, base_dir: Path) -> Catalog:

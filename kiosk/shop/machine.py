@@ -39,6 +39,7 @@ from pydantic.dataclasses import dataclass as settings_dataclass
 from kiosk.settings import SETTINGS
 from kiosk.shop.cart import MAX_QTY_PER_LINE, Cart, CartLine, Order
 from kiosk.shop.catalog import Catalog
+from kiosk.i18n import LANGUAGES, tr
 from kiosk.shop.payment import Payment, PaymentStatus
 
 
@@ -98,6 +99,8 @@ class Act(Enum):
     ORDER_STORED = "order-stored"
     ORDER_FAILED = "order-failed"
     TIMEOUT = "timeout"
+    LANGUAGE = "lang"
+    """Speak another language for the rest of the session (arg: its code, e.g. "de")."""
     MORE_TIME = "more-time"
     """The inactivity warning's "More time" button (any movement does the same)."""
 
@@ -145,7 +148,10 @@ TRANSITIONS: dict[tuple[Screen, Act], Screen] = {
     (S.PAYING, A.RETRY): S.PAYING,
     (S.RECEIPT, A.DONE): S.ATTRACT,
     (S.PRACTICE, A.TIMEOUT): S.ATTRACT,
-    (S.PRACTICE, A.MORE_TIME): S.PRACTICE,  # the warning's button: activity, so the countdown stops
+    (S.PRACTICE, A.MORE_TIME): S.PRACTICE,
+    (S.ATTRACT, A.LANGUAGE): S.ATTRACT,
+    (S.PRACTICE, A.LANGUAGE): S.PRACTICE,
+    (S.SHOPPING, A.LANGUAGE): S.SHOPPING,  # the warning's button: activity, so the countdown stops
     (S.SHOPPING, A.MORE_TIME): S.SHOPPING,
     (S.CART, A.MORE_TIME): S.CART,
     (S.QUANTITY, A.MORE_TIME): S.QUANTITY,
@@ -160,7 +166,7 @@ TRANSITIONS: dict[tuple[Screen, Act], Screen] = {
 
 TARGET_ACTS = {a.value: a for a in (A.START, A.PRACTICE, A.HOLD_MODE, A.ADD, A.INC, A.DEC, A.REMOVE, A.QTY, A.OPEN_CART, A.BACK,
                                     A.CHECKOUT, A.CONFIRM, A.DONE, A.PAGE_PREV, A.PAGE_NEXT, A.DIGIT,
-                                    A.ERASE, A.ENTER, A.UNDO, A.RETRY, A.MORE_TIME)}
+                                    A.ERASE, A.ENTER, A.UNDO, A.RETRY, A.MORE_TIME, A.LANGUAGE)}
 """Acts a click target can ask for (SCROLL comes from the grab gesture, the rest from the app)."""
 
 QTY_DIGITS = len(str(MAX_QTY_PER_LINE))
@@ -173,6 +179,8 @@ def intent_for_target(target_id: str | None) -> Intent | None:
     name, _, arg = target_id.partition(":")
     act = TARGET_ACTS.get(name)
     if act is A.DIGIT and not (len(arg) == 1 and arg.isdigit()):
+        return None
+    if act is A.LANGUAGE and arg not in LANGUAGES:
         return None
     return Intent(act, arg or None) if act else None
 
@@ -229,10 +237,15 @@ class CancelPayment:
 
 Effect = PlaceOrder | StartPayment | CancelPayment
 
-PAYMENT_MESSAGES = {
-    PaymentStatus.DECLINED.value: "The card was declined. Nothing was paid.",
-    PaymentStatus.CANCELLED.value: "Payment cancelled. Nothing was paid.",
-    PaymentStatus.TIMED_OUT.value: "No card reached the terminal in time. Nothing was paid.",
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is declared; it is translated where it is shown."""
+    return message
+
+
+PAYMENT_MESSAGES = {  # marked for extraction here, translated where shown (Kiosk._t)
+    PaymentStatus.DECLINED.value: N_("The card was declined. Nothing was paid."),
+    PaymentStatus.CANCELLED.value: N_("Payment cancelled. Nothing was paid."),
+    PaymentStatus.TIMED_OUT.value: N_("No card reached the terminal in time. Nothing was paid."),
 }
 """What the summary says when a payment did not go through (by PaymentStatus value)."""
 
@@ -327,6 +340,8 @@ class View:
     """Cancel was asked of the terminal; its answer is awaited."""
     hold_to_select: bool = False
     """The shopper chose to select by holding still (on the practice screen) for this session."""
+    language: str = "en"
+    """The session's language (a kiosk.i18n.LANGUAGES code)."""
     added: Added | None = None
 
 
@@ -334,8 +349,9 @@ class Kiosk:
     """The state machine. Feed it intents and ticks with `now` in seconds; read `view()`."""
 
     def __init__(self, catalog: Catalog, timings: KioskTimings, new_uid: Callable[[], str], page_size: int = 6,
-                 columns: int = 1, cart_rows: int | None = None, practice: bool = True):
-        """page_size, columns, cart_rows: see `Paging`. practice: START opens the practice screen (else shopping)."""
+                 columns: int = 1, cart_rows: int | None = None, practice: bool = True, language: str = "en"):
+        """page_size, columns, cart_rows: see `Paging`. practice: START opens the practice screen (else shopping).
+        language: the kiosk's default language; each session starts in it."""
         self.catalog = catalog
         self.timings = timings
         self.new_uid = new_uid
@@ -343,6 +359,7 @@ class Kiosk:
         self.page_size = max(self.columns, page_size)
         self.cart_rows = max(1, cart_rows if cart_rows is not None else page_size)
         self.practice = practice
+        self.default_language = self.language = language
         self.hold_to_select = False
         self._added: Added | None = None
         self.screen = Screen.ATTRACT
@@ -417,13 +434,14 @@ class Kiosk:
         if act in (A.ADD, A.INC) and item:
             self.cart = self.cart.add(item)
             if act is A.ADD:
-                self._show(f"Added: {item.name} ×{self.cart.qty(item.id)}", now, f"add:{item.id}")
+                self._show(self._t("Added: {name} ×{qty}", name=item.label(self.language), qty=self.cart.qty(item.id)),
+                           now, f"add:{item.id}")
                 self._added = Added(item.id, now)
         elif act == A.DEC and item:
             self.cart = self.cart.set_qty(item, self.cart.qty(item.id) - 1)
         elif act == A.REMOVE and arg:
             if item and self.cart.qty(item.id):
-                self._show(f"Removed: {item.name}", now)
+                self._show(self._t("Removed: {name}", name=item.label(self.language)), now)
             self.cart = self.cart.remove(arg)
         elif act == A.QTY:
             if not (item and self.cart.qty(item.id)):
@@ -444,26 +462,27 @@ class Kiosk:
             if not (arg and len(arg) == 1 and arg.isdigit()):
                 return []
             if len(self.entry) >= QTY_DIGITS:
-                message = f"{QTY_DIGITS} digits at most"
+                message = self._t("{n} digits at most", n=QTY_DIGITS)
             else:
                 self.entry += arg
         elif act == A.ERASE:
             if self.entry:
                 self.entry = self.entry[:-1]
             else:
-                message = "Nothing to erase"
+                message = self._t("Nothing to erase")
         elif act == A.ENTER:
             if not self.entry:
-                self.message = "Type a quantity first"
+                self.message = self._t("Type a quantity first")
                 return []
             line_item = self.catalog.get(self.entry_item or "")
             if line_item is not None:
                 qty = int(self.entry)
                 self.cart = self.cart.set_qty(line_item, qty)
                 if qty > 0:
-                    self._show(f"{line_item.name} ×{min(qty, MAX_QTY_PER_LINE)}", now, f"qty:{line_item.id}")
+                    self._show(self._t("{name} ×{qty}", name=line_item.label(self.language),
+                                       qty=min(qty, MAX_QTY_PER_LINE)), now, f"qty:{line_item.id}")
                 else:
-                    self._show(f"Removed: {line_item.name}", now)
+                    self._show(self._t("Removed: {name}", name=line_item.label(self.language)), now)
         elif act == A.CHECKOUT:
             if self.cart.is_empty:
                 return []
@@ -485,7 +504,7 @@ class Kiosk:
             effects.append(PlaceOrder(Order.from_cart(self.order_uid, self.cart, self.catalog)))
         elif act == A.PAYMENT_FAILED:
             self.cancelling = False
-            message = PAYMENT_MESSAGES.get(arg or "", PAYMENT_MESSAGES[PaymentStatus.DECLINED.value])
+            message = self._t(PAYMENT_MESSAGES.get(arg or "", PAYMENT_MESSAGES[PaymentStatus.DECLINED.value]))
         elif act == A.ORDER_STORED:
             self.receipt = Receipt(arg or "?", self.cart.total_cents, self.cart.count, tuple(
                 ReceiptLine(line.item.name, line.qty, line.total_cents) for line in self.cart.lines),
@@ -493,7 +512,7 @@ class Kiosk:
             self.cart, self.placing, self.paid, self.order_uid = Cart(), False, False, None
         elif act == A.ORDER_FAILED:
             self.placing = False
-            message = "Paid, not saved yet: please try again"
+            message = self._t("Paid, not saved yet: please try again")
         elif act == A.UNDO:
             offer = self._undo
             if offer is None or now >= offer.until or self.cart.qty(offer.line.item.id):
@@ -502,9 +521,14 @@ class Kiosk:
             lines.insert(min(offer.index, len(lines)), offer.line)
             self.cart, self._undo = Cart(tuple(lines)), None
             self.cart_first = offer.cart_first
-            self._show(f"Back in the cart: {offer.line.item.name} ×{offer.line.qty}", now, f"qty:{offer.line.item.id}")
+            self._show(self._t("Back in the cart: {name} ×{qty}", name=offer.line.item.label(self.language),
+                               qty=offer.line.qty), now, f"qty:{offer.line.item.id}")
         elif act == A.HOLD_MODE:
             self.hold_to_select = True
+        elif act == A.LANGUAGE:
+            if arg not in LANGUAGES:
+                return []
+            self.language = arg
         elif act == A.START and not self.practice:
             nxt = S.SHOPPING
         elif act in (A.TIMEOUT, A.DONE):
@@ -573,7 +597,11 @@ class Kiosk:
         added = self._added if self.screen is S.SHOPPING else None
         return View(self.screen, self.cart, self.first, self.placing, self.receipt, warning_left, self.message,
                     self.cart_first, self.entry, entry_item, toast, undo, self.paid, self.cancelling,
-                    self.hold_to_select, added)
+                    self.hold_to_select, self.language, added)
+
+    def _t(self, message: str, **fields) -> str:
+        """A message in the session's language, its {fields} filled in."""
+        return tr(self.language).gettext(message).format(**fields)
 
     def _show(self, text: str, now: float, target: str | None = None) -> None:
         self._toasts += 1
@@ -592,3 +620,4 @@ class Kiosk:
         self.paid = self.cancelling = False
         self.entry, self.entry_item, self._toast, self._undo = "", None, None, None
         self._hand_since, self.hold_to_select, self._added = None, False, None
+        self.language = self.default_language  # the next shopper starts in the kiosk's language

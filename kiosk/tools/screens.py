@@ -42,8 +42,9 @@ def pointing_hand(tip: tuple[float, float]) -> Hand:
 
 
 def render_screens(catalog: Catalog, size: tuple[int, int], out: Path, theme: Theme,
-                   options: LayoutOptions, pointer: PointerConfig = PointerConfig()) -> list[Path]:
-    """Draw every sample screen at `size` (px) into `out` as <size>-<screen>.png; returns the files written."""
+                   options: LayoutOptions, pointer: PointerConfig = PointerConfig(), language: str = "en") -> list[Path]:
+    """Draw every sample screen at `size` (px), in `language`, into `out` as <size>[-<language>]-<screen>.png;
+    returns the files written."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import pygame
@@ -58,7 +59,7 @@ def render_screens(catalog: Catalog, size: tuple[int, int], out: Path, theme: Th
     to_frame = Pointer(size, pointer).to_frame
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, view in sample_views(catalog, every=True):
+    for name, view in sample_views(catalog, every=True, language=language):
         lay = layout(view, catalog, size, options)
         w, h = size
         cursor = aim(name, lay) or (w * 0.3, h * 0.5)
@@ -67,7 +68,7 @@ def render_screens(catalog: Catalog, size: tuple[int, int], out: Path, theme: Th
         renderer.set_surface(surface)
         renderer.draw(image, hands, 0, lay, Hud(now, cursor, screen_since=0.0))
         pygame.display.flip()
-        path = out / f"{w}x{h}-{name}.png"
+        path = out / (f"{w}x{h}-{name}.png" if language == "en" else f"{w}x{h}-{language}-{name}.png")
         pygame.image.save(surface, str(path))
         written.append(path)
     pygame.display.quit()

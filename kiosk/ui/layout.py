@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from kiosk.i18n import LANGUAGES, tr
 from kiosk.shop.catalog import Catalog, Item
 from kiosk.shop.machine import Added, Paging, Screen, View
 from kiosk.types import DEFAULT_ACTIVE_REGION, Region
@@ -258,9 +259,11 @@ def picture_rect(frame_size: tuple[int, int], size: tuple[int, int], feed_area: 
 
 
 class _Grid:
-    """Metrics shared by all screens of one screen size, px."""
+    """Metrics shared by all screens of one screen size, px; and the session's language (`t`, `money`)."""
 
-    def __init__(self, size: tuple[int, int], sizes: Sizes = Sizes()):
+    def __init__(self, size: tuple[int, int], sizes: Sizes = Sizes(), lang: str = "en", currency: str = "EUR"):
+        self.t = tr(lang)
+        self.lang, self.currency = lang, currency
         w, h = size
         self.w, self.h = w, h
         self.pad = round(sizes.pad * min(w, h))  # margins by the short side: portrait keeps its space for content
@@ -282,11 +285,16 @@ class _Grid:
         p = self.panel
         self.x0, self.x1 = p.x + self.pad, p.x + p.w - self.pad
         self.top = p.y + self.pad + self.title + self.pad
+        self.shop_top = p.y + self.pad + self.btn + self.pad
+        """The shopping grid's top: its title row holds the language switch, a full-size button."""
         self.footer = p.y + p.h - self.pad - self.btn
         self.bottom = self.footer - self.pad
         """Where a list or grid above the footer buttons ends."""
         self.thumb = min(self.row - self.gap, round(self.btn * 1.1))
         """A cart or summary line's picture, px square."""
+
+    def money(self, cents: int) -> str:
+        return self.t.money(cents, self.currency)
 
     def title_text(self, text: str, width: int | None = None) -> Text:
         return Text(text, self.x0, self.panel.y + self.pad + self.title // 2, self.title, "left", "title",
@@ -304,10 +312,10 @@ class _Grid:
         tile_w = (width - (cols - 1) * self.gap) / cols
         lowest = self.tile_text_h() + 2 * self.gap + 0.3 * tile_w  # the picture at least 30% of the width
         needed = -(-items // cols)
-        fit = max(1, int((self.bottom - self.top + self.gap) // (lowest + self.gap)))
+        fit = max(1, int((self.bottom - self.shop_top + self.gap) // (lowest + self.gap)))
         if needed <= fit:  # one page: the fewest rows, so the tiles are as big as they can be
             return cols, needed
-        fit = max(1, int((self.bottom - self.top - self.pager_h() + self.gap) // (lowest + self.gap)))
+        fit = max(1, int((self.bottom - self.shop_top - self.pager_h() + self.gap) // (lowest + self.gap)))
         rows = fit
         return cols, rows
 
@@ -345,7 +353,7 @@ def catalog_rows(size: tuple[int, int], sizes: Sizes = Sizes(), items: int = 1_0
 
 
 def layout(view: View, catalog: Catalog, size: tuple[int, int], options: LayoutOptions = DEFAULT_OPTIONS) -> Layout:
-    g = _Grid(size, options.sizes)
+    g = _Grid(size, options.sizes, view.language, catalog.currency)
     build = {
         Screen.ATTRACT: _attract,
         Screen.PRACTICE: _practice,
@@ -390,15 +398,16 @@ def _warning(left: int, g: _Grid) -> tuple[Modal, Button]:
     rect = Rect(p.x + (p.w - w) // 2, p.y + (p.h - h) // 2, w, h)
     cx = rect.x + w // 2
     y = rect.y + g.pad + g.title // 2
-    texts = [Text("Still there?", cx, y, g.title, "center", "title", w - 2 * g.pad)]
+    _ = g.t.gettext
+    texts = [Text(_("Still there?"), cx, y, g.title, "center", "title", w - 2 * g.pad)]
     y += g.title // 2 + g.title
     texts.append(Text(str(left), cx, y, 2 * g.title, "center", "warning"))
     y += g.title + g.gap + g.font // 2
-    texts.append(Text("Move your hand to go on", cx, y, g.font, "center", "body", w - 2 * g.pad))
+    texts.append(Text(_("Move your hand to go on"), cx, y, g.font, "center", "body", w - 2 * g.pad))
     y += g.font // 2 + g.gap + g.small // 2
-    texts.append(Text("At zero the cart is cleared", cx, y, g.small, "center", "muted", w - 2 * g.pad))
+    texts.append(Text(_("At zero the cart is cleared"), cx, y, g.small, "center", "muted", w - 2 * g.pad))
     bw = w * 2 // 3
-    more = Button("more-time", Rect(cx - bw // 2, rect.y + h - g.pad - g.btn, bw, g.btn), "More time", "primary")
+    more = Button("more-time", Rect(cx - bw // 2, rect.y + h - g.pad - g.btn, bw, g.btn), _("More time"), "primary")
     return Modal(rect, tuple(texts)), more
 
 
@@ -412,15 +421,17 @@ def _footer(g: _Grid, left: tuple[str, str, str], right: tuple[str, str, str] | 
     return buttons
 
 
-def _pager(g: _Grid, first: int, total: int, per_page: int, area: Rect, parts: dict, unit: str = "") -> None:
+def _pager(g: _Grid, first: int, total: int, per_page: int, area: Rect, parts: dict) -> None:
     """Prev / Next and "1–4 of 9" below the list, and a scrollbar beside it (the list is longer than a page)."""
+    _ = g.t.gettext
     y = area.y + area.h + g.gap
     pw = (g.x1 - g.x0) // 3
     parts["buttons"] += [
-        Button("page-prev", Rect(g.x0, y, pw, g.btn), "‹ Prev", "secondary", first > 0),
-        Button("page-next", Rect(g.x1 - pw, y, pw, g.btn), "Next ›", "secondary", first < total - per_page)]
+        Button("page-prev", Rect(g.x0, y, pw, g.btn), _("‹ Prev"), "secondary", first > 0),
+        Button("page-next", Rect(g.x1 - pw, y, pw, g.btn), _("Next ›"), "secondary", first < total - per_page)]
     last = min(first + per_page, total)
-    parts["texts"].append(Text(f"{first + 1}–{last} of {total}{unit}", (g.x0 + g.x1) // 2, y + g.btn // 2, g.small,
+    parts["texts"].append(Text(_("{first}–{last} of {total}").format(first=first + 1, last=last, total=total),
+                               (g.x0 + g.x1) // 2, y + g.btn // 2, g.small,
                                "center", "muted", pw - g.pad))
     bar_w = max(4, g.pad // 3)
     track = Rect(g.x1 + (g.pad - bar_w) // 2, area.y, bar_w, area.h)
@@ -430,25 +441,38 @@ def _pager(g: _Grid, first: int, total: int, per_page: int, area: Rect, parts: d
     parts["scrollbars"].append(Scrollbar(track, Rect(track.x, thumb_y, bar_w, thumb_h)))
 
 
-def _picture(item: Item, rect: Rect) -> Picture:
-    return Picture(item.image, rect, item.id, item.name)
+def _picture(item: Item, rect: Rect, lang: str) -> Picture:
+    return Picture(item.image, rect, item.id, item.label(lang))
+
+
+def _languages(g: _Grid, y: int, current: str, parts: dict) -> None:
+    """One button per language, named in itself (words, not flags), the current one shown as chosen."""
+    codes = list(LANGUAGES)
+    w = (g.x1 - g.x0 - (len(codes) - 1) * g.gap) // len(codes)
+    for n, code in enumerate(codes):
+        parts["buttons"].append(Button(f"lang:{code}", Rect(g.x0 + n * (w + g.gap), y, w, g.btn), LANGUAGES[code],
+                                       "primary" if code == current else "quiet"))
 
 
 def _attract(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
     """Readable from three metres: one big call to action, a looping hand that points then makes the 👌,
     and the three steps in a few words."""
+    _ = g.t.gettext
     cx, fit = g.panel.x + g.panel.w // 2, g.x1 - g.x0
     big = max(g.title, round(0.075 * g.h))
     y = g.panel.y + g.pad + big // 2
     parts["texts"] += [
-        Text("Raise your hand", cx, y, big, "center", "title", fit),
-        Text("to shop without touching anything", cx, y + big // 2 + g.pad, g.font, "center", "muted", fit),
+        Text(_("Raise your hand"), cx, y, big, "center", "title", fit),
+        Text(_("to shop without touching anything"), cx, y + big // 2 + g.pad, g.font, "center", "muted", fit),
     ]
     steps_top = y + big // 2 + g.pad + g.font + g.pad
     step_h = round(g.font * 1.6)
-    steps = [("1", "Raise your hand"), ("2", "Point to move"), ("3", "👌 to select")]
+    steps = [("1", _("Raise your hand")), ("2", _("Point to move")), ("3", _("👌 to select"))]
     steps_h = len(steps) * step_h
-    room = g.footer - g.pad - steps_top - steps_h - g.pad
+    languages_y = g.footer - g.pad - g.btn
+    room = languages_y - g.pad - steps_top - steps_h - g.pad
+    if room < 0.15 * g.h:  # a short panel (portrait): the looping hand teaches it; the steps give way
+        steps, room = [], languages_y - g.pad - steps_top - g.pad
     side = max(g.btn, min(room, fit, round(0.42 * g.h)))
     icon = Rect(cx - side // 2, steps_top, side, side)
     parts["instructions"].append(Instruction(
@@ -459,39 +483,50 @@ def _attract(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, par
         parts["badges"].append(Badge((g.x0 + fit // 6, mid), round(g.font * 0.62), number))
         parts["texts"].append(Text(words, g.x0 + fit // 6 + g.font, mid, g.font, "left", "strong",
                                    fit * 5 // 6 - g.font))
+    _languages(g, languages_y, view.language, parts)
     bw = fit * 2 // 3
-    parts["buttons"].append(Button("start", Rect(cx - bw // 2, g.footer, bw, g.btn), "Start", "primary"))
+    parts["buttons"].append(Button("start", Rect(cx - bw // 2, g.footer, bw, g.btn), _("Start"), "primary"))
 
 
 def _practice(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
     """One big target to try the click on before anything can be bought; and, for people who cannot make
     the 👌, a button that switches this session to holding still (it is selected by holding still too)."""
+    _ = g.t.gettext
     texts = parts["texts"]
     fit, cx = g.x1 - g.x0, g.panel.x + g.panel.w // 2
-    texts.append(g.title_text("Try it once"))
+    texts.append(g.title_text(_("Try it once")))
     if view.hold_to_select:
-        how = ["Point at the circle", "and hold still until it fills"]
+        how = [_("Point at the circle"), _("and hold still until it fills")]
     else:
-        how = ["Point at the circle, then", "touch thumb and index: 👌"]
+        how = [_("Point at the circle, then"), _("touch thumb and index: 👌")]
     for n, line in enumerate(how):
         texts.append(Text(line, g.x0, g.top + g.font // 2 + n * round(g.font * 1.35), g.font, "left", "body", fit))
     alt_h = g.btn
     top = g.top + 2 * round(g.font * 1.35) + g.pad
-    bottom = g.footer - (0 if view.hold_to_select else alt_h + g.pad) - g.pad
+    alt_y = g.footer - alt_h - g.pad
+    bottom = (alt_y if not view.hold_to_select else g.footer) - g.pad
     side = max(g.btn, min(bottom - top, fit, round(0.3 * g.h)))
     target = Rect(cx - side // 2, top + (bottom - top - side) // 2, side, side)
     parts["buttons"].append(Button("practice", target, "👌", "target"))
     if not view.hold_to_select:
-        parts["buttons"].append(Button("hold-still", Rect(g.x0, g.footer - alt_h - g.pad, fit, alt_h),
-                                       "No 👌? Hold still here", "secondary"))
-    note = "Hold-still is on" if view.hold_to_select else "Then you can shop"
-    texts.append(Text(note, cx, g.footer + g.btn // 2, g.small, "center", "muted", fit))
+        parts["buttons"].append(Button("hold-still", Rect(g.x0, alt_y, fit, alt_h), _("No 👌? Hold still here"),
+                                       "secondary"))
+    _languages(g, g.footer, view.language, parts)
 
 
 def _shopping(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
     """A grid of tiles (picture, name, price); the whole tile adds the item. The cart button carries the
     count, and an added item's picture flies to it."""
-    parts["texts"].append(g.title_text("Choose your items"))
+    _ = g.t.gettext
+    # the title row holds the language switch: the next language, named in itself
+    codes = list(LANGUAGES)
+    nxt = codes[(codes.index(view.language) + 1) % len(codes)] if view.language in codes else codes[0]
+    lang_w = max(g.btn * 2, (g.x1 - g.x0) // 4)
+    g.top = g.shop_top
+    parts["buttons"].append(Button(f"lang:{nxt}", Rect(g.x1 - lang_w, g.panel.y + g.pad, lang_w, g.btn),
+                                   LANGUAGES[nxt], "quiet"))
+    parts["texts"].append(Text(_("Choose your items"), g.x0, g.panel.y + g.pad + g.btn // 2, g.title, "left", "title",
+                               g.x1 - g.x0 - lang_w - g.pad))
     items = catalog.items
     cols, rows = g.grid(len(items))
     per_page = cols * rows
@@ -507,15 +542,16 @@ def _shopping(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, pa
     for n, item in enumerate(items[first:first + per_page]):
         r, c = divmod(n, cols)
         tile = Rect(g.x0 + c * (tile_w + g.gap), g.top + r * (tile_h + g.gap), tile_w, tile_h)
-        parts["buttons"].append(Button(f"add:{item.id}", tile, item.name, "tile"))
+        parts["buttons"].append(Button(f"add:{item.id}", tile, item.label(g.lang), "tile"))
         text_h = g.tile_text_h() + inner
         side = max(8, min(tile_w - 2 * inner, tile_h - text_h - 2 * inner))
-        pic = _picture(item, Rect(tile.x + (tile_w - side) // 2, tile.y + inner, side, side))
+        pic = _picture(item, Rect(tile.x + (tile_w - side) // 2, tile.y + inner, side, side), g.lang)
         parts["pictures"].append(pic)
         pics[item.id] = pic
         name_y = tile.y + tile_h - inner - g.small - g.font // 2
-        parts["texts"].append(Text(item.name, tile.x + inner, name_y, g.font, "left", "strong", tile_w - 2 * inner))
-        parts["texts"].append(Text(catalog.format(item.price_cents), tile.x + inner, tile.y + tile_h - inner
+        parts["texts"].append(Text(item.label(g.lang), tile.x + inner, name_y, g.font, "left", "strong",
+                                   tile_w - 2 * inner))
+        parts["texts"].append(Text(g.money(item.price_cents), tile.x + inner, tile.y + tile_h - inner
                                    - g.small // 2, g.small, "left", "muted", tile_w - 2 * inner))
         qty = view.cart.qty(item.id)
         if qty:
@@ -525,8 +561,8 @@ def _shopping(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, pa
                                          f"×{qty}", bounce))
     if paged:
         _pager(g, first, len(items), per_page, area, parts)
-    buttons = _footer(g, ("cart", f"Cart  {catalog.format(view.cart.total_cents)}", "secondary"),
-                      ("checkout", "Checkout", "primary"), not view.cart.is_empty)
+    buttons = _footer(g, ("cart", _("Cart  {total}").format(total=g.money(view.cart.total_cents)), "secondary"),
+                      ("checkout", _("Checkout"), "primary"), not view.cart.is_empty)
     parts["buttons"] += buttons
     extra: dict = {"list_area": area, "row": tile_h + g.gap}
     cart = buttons[0].rect
@@ -543,11 +579,12 @@ def _shopping(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, pa
 def _cart(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
     """One line per item: its picture, name and line total, then − quantity + and × (remove); a line just
     removed shows Undo in its place. Landscape fits a line in one row; portrait gives the buttons a second."""
-    parts["texts"].append(g.title_text("Your cart"))
+    _ = g.t.gettext
+    parts["texts"].append(g.title_text(_("Your cart")))
     b = g.btn
     undo = view.undo
     if view.cart.is_empty and undo is None:
-        parts["texts"].append(Text("Your cart is empty.", g.x0, g.top + g.row // 2, g.font, "left", "muted"))
+        parts["texts"].append(Text(_("Your cart is empty."), g.x0, g.top + g.row // 2, g.font, "left", "muted"))
     rows: list = list(view.cart.lines)
     if undo is not None:  # in the removed line's place, so nothing below it moves
         rows.insert(min(undo.index, len(rows)), undo)
@@ -572,17 +609,17 @@ def _cart(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts:
         if line is undo:
             item = undo.line.item
             undo_rect = Rect(x_dec, btn_y, g.x1 - x_dec, b)
-            parts["buttons"].append(Button("undo", undo_rect, "Undo", "primary"))
+            parts["buttons"].append(Button("undo", undo_rect, _("Undo"), "primary"))
             parts["countdowns"].append(Countdown(undo_rect, undo.since, undo.until))
             width = text_w if wide else x_dec - text_x - g.pad
-            parts["texts"].append(Text(f"{item.name} ×{undo.line.qty}", text_x, name_mid - g.small // 2 - g.gap // 2,
+            parts["texts"].append(Text(_("{name} ×{qty}").format(name=item.label(g.lang), qty=undo.line.qty), text_x, name_mid - g.small // 2 - g.gap // 2,
                                        g.font, "left", "muted", width))
-            parts["texts"].append(Text("removed", text_x, name_mid + g.font // 2 + g.gap // 2, g.small, "left",
+            parts["texts"].append(Text(_("removed"), text_x, name_mid + g.font // 2 + g.gap // 2, g.small, "left",
                                        "muted", width))
             continue
         item = line.item
         if thumb:
-            parts["pictures"].append(_picture(item, Rect(g.x0, top + (line_h - thumb) // 2, thumb, thumb)))
+            parts["pictures"].append(_picture(item, Rect(g.x0, top + (line_h - thumb) // 2, thumb, thumb), g.lang))
         parts["buttons"].append(Button(f"dec:{item.id}", Rect(x_dec, btn_y, b, b), "−"))
         if options.keypad_for_quantity:
             parts["buttons"].append(Button(f"qty:{item.id}", Rect(x_dec + b, btn_y, b, b), str(line.qty), "quiet"))
@@ -590,28 +627,29 @@ def _cart(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts:
             parts["texts"].append(Text(str(line.qty), x_dec + b + b // 2, btn_y + b // 2, g.font, "center", "strong"))
         parts["buttons"].append(Button(f"inc:{item.id}", Rect(x_inc, btn_y, b, b), "+"))
         parts["buttons"].append(Button(f"remove:{item.id}", Rect(x_remove, btn_y, b, b), "×", "danger"))
-        total = catalog.format(line.total_cents)
+        total = g.money(line.total_cents)
         if wide:
-            parts["texts"].append(Text(item.name, text_x, name_mid - g.small // 2 - g.gap // 2, g.font, "left",
+            parts["texts"].append(Text(item.label(g.lang), text_x, name_mid - g.small // 2 - g.gap // 2, g.font, "left",
                                        "strong", text_w))
             parts["texts"].append(Text(total, text_x, name_mid + g.font // 2 + g.gap // 2, g.small, "left", "muted",
                                        text_w))
         else:
-            parts["texts"].append(Text(item.name, text_x, name_mid, g.font, "left", "strong", text_w * 2 // 3))
+            parts["texts"].append(Text(item.label(g.lang), text_x, name_mid, g.font, "left", "strong", text_w * 2 // 3))
             parts["texts"].append(Text(total, g.x1, name_mid, g.font, "right", "body", text_w // 3 - g.gap))
     if len(rows) > per_page:
         _pager(g, first, len(rows), per_page, area, parts)
-    parts["texts"].append(Text(f"Total  {catalog.format(view.cart.total_cents)}", g.x1, g.footer - g.pad - g.title // 2,
+    parts["texts"].append(Text(_("Total  {total}").format(total=g.money(view.cart.total_cents)), g.x1, g.footer - g.pad - g.title // 2,
                                g.title, "right", "title"))
-    parts["buttons"] += _footer(g, ("back", "‹ Shop", "secondary"), ("checkout", "Checkout", "primary"),
+    parts["buttons"] += _footer(g, ("back", _("‹ Shop"), "secondary"), ("checkout", _("Checkout"), "primary"),
                                 not view.cart.is_empty)
     return {"list_area": area, "row": line_h}
 
 
 def _confirm(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
     """The order at a glance: a line per item with its picture, a big total, and Pay."""
+    _ = g.t.gettext
     texts = parts["texts"]
-    texts.append(g.title_text("Your order"))
+    texts.append(g.title_text(_("Your order")))
     lines = view.cart.lines
     pitch = max(round(g.font * 1.5), round(g.thumb * 0.7))
     total_top = g.footer - 2 * g.pad - round(g.title * 1.4) - g.font
@@ -623,25 +661,26 @@ def _confirm(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, par
     pic = pitch - g.gap
     for n, line in enumerate(shown):
         y = g.top + n * pitch + pitch // 2
-        parts["pictures"].append(_picture(line.item, Rect(g.x0, y - pic // 2, pic, pic)))
+        parts["pictures"].append(_picture(line.item, Rect(g.x0, y - pic // 2, pic, pic), g.lang))
         x = g.x0 + pic + g.pad
-        texts.append(Text(f"{line.qty} × {line.item.name}", x, y, g.font, "left", "body", (g.x1 - x) * 2 // 3))
-        texts.append(Text(catalog.format(line.total_cents), g.x1, y, g.font, "right", "body", (g.x1 - x) // 3))
+        texts.append(Text(_("{qty} × {name}").format(qty=line.qty, name=line.item.label(g.lang)), x, y, g.font, "left", "body", (g.x1 - x) * 2 // 3))
+        texts.append(Text(g.money(line.total_cents), g.x1, y, g.font, "right", "body", (g.x1 - x) // 3))
     if len(lines) > len(shown):
-        texts.append(Text(f"… and {len(lines) - len(shown)} more", g.x0, g.top + len(shown) * pitch + pitch // 2,
+        texts.append(Text(_("… and {n} more").format(n=len(lines) - len(shown)), g.x0, g.top + len(shown) * pitch + pitch // 2,
                           g.small, "left", "muted"))
     total_y = total_top + round(g.title * 0.7)
-    texts.append(Text("Total", g.x0, total_y, g.font, "left", "muted"))
-    texts.append(Text(catalog.format(view.cart.total_cents), g.x1, total_y, round(g.title * 1.4), "right", "title",
+    texts.append(Text(_("Total"), g.x0, total_y, g.font, "left", "muted"))
+    texts.append(Text(g.money(view.cart.total_cents), g.x1, total_y, round(g.title * 1.4), "right", "title",
                       (g.x1 - g.x0) * 2 // 3))
     note_y = g.footer - g.pad - g.small // 2
     if view.placing:
-        texts.append(Text("Paid. Saving your order…", g.x0, note_y, g.small, "left", "muted", g.x1 - g.x0))
+        texts.append(Text(_("Paid. Saving your order…"), g.x0, note_y, g.small, "left", "muted", g.x1 - g.x0))
     elif view.message:
         texts.append(Text(view.message, g.x0, note_y, g.small, "left", "warning", g.x1 - g.x0))
     elif options.gestures:
-        texts.append(Text("Hold 👍 to pay, or ✋ to go back", g.x0, note_y, g.small, "left", "muted", g.x1 - g.x0))
-    buttons = _footer(g, ("back", "‹ Back", "secondary"), ("confirm", "Pay by card", "primary"), not view.placing)
+        texts.append(Text(_("Hold 👍 to pay, or ✋ to go back"), g.x0, note_y, g.small, "left", "muted", g.x1 - g.x0))
+    buttons = _footer(g, ("back", _("‹ Back"), "secondary"), ("confirm", _("Pay by card"), "primary"),
+                      not view.placing)
     if view.placing:  # nothing but the store's answer may move the kiosk now
         buttons[0] = Button("back", buttons[0].rect, buttons[0].text, "secondary", enabled=False)
     parts["buttons"] += buttons
@@ -649,14 +688,16 @@ def _confirm(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, par
 
 def _keypad(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
     """The keypad that sets a cart line's quantity."""
+    _ = g.t.gettext
     texts = parts["texts"]
     width = g.x1 - g.x0
     item = catalog.get(view.entry_item or "")
-    texts.append(g.title_text(f"How many {item.name}?" if item else "How many?"))
+    texts.append(g.title_text(_("How many {name}?").format(name=item.label(g.lang)) if item else _("How many?")))
     field_h = round(g.font * 1.9)
     field_w = min(width, max(round(g.h * 0.45), width * 3 // 5))
     field = Rect(g.x0 + (width - field_w) // 2, g.top, field_w, field_h)
-    placeholder = f"Type a quantity (now {view.cart.qty(view.entry_item)})" if view.entry_item else "Type a quantity"
+    placeholder = _("Type a quantity (now {n})").format(n=view.cart.qty(view.entry_item)) if view.entry_item \
+        else _("Type a quantity")
     parts["fields"].append(Field(field, view.entry, placeholder, round(g.font * 1.3)))
     note_y = field.y + field.h + g.pad // 2 + g.small // 2
     if view.message:
@@ -667,35 +708,36 @@ def _keypad(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, part
     key_w = min((width - 2 * gap) // 3, round(key_h * 2.2))
     x_left = g.x0 + (width - (3 * key_w + 2 * gap)) // 2
     keys = [("key:1", "1"), ("key:2", "2"), ("key:3", "3"), ("key:4", "4"), ("key:5", "5"), ("key:6", "6"),
-            ("key:7", "7"), ("key:8", "8"), ("key:9", "9"), ("erase", "Erase"), ("key:0", "0"), ("enter", "OK")]
+            ("key:7", "7"), ("key:8", "8"), ("key:9", "9"), ("erase", _("Erase")), ("key:0", "0"), ("enter", _("OK"))]
     for n, (key_id, label) in enumerate(keys):
         r, c = divmod(n, 3)
         style = {"enter": "primary", "erase": "secondary"}.get(key_id, "quiet")
         parts["buttons"].append(Button(key_id, Rect(x_left + c * (key_w + gap), grid_top + r * (key_h + gap), key_w,
                                                      key_h), label, style))
-    parts["buttons"] += _footer(g, ("back", "‹ Cancel", "secondary"), None)
+    parts["buttons"] += _footer(g, ("back", _("‹ Cancel"), "secondary"), None)
 
 
 def _paying(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
     """Paying on the card terminal: the amount, where to tap the card, a turning ring while it waits, and
     Cancel; once paid, "Saving your order…", or Try again if the store failed. No PIN is ever typed here."""
+    _ = g.t.gettext
     texts = parts["texts"]
     fit, cx = g.x1 - g.x0, g.panel.x + g.panel.w // 2
-    texts.append(g.title_text("Pay on the card terminal"))
+    texts.append(g.title_text(_("Pay on the card terminal")))
     big = round(g.title * 1.8)
     y = g.top + big // 2
-    texts.append(Text(catalog.format(view.cart.total_cents), cx, y, big, "center", "title", fit))
+    texts.append(Text(g.money(view.cart.total_cents), cx, y, big, "center", "title", fit))
     y += big // 2 + g.pad + g.font // 2
     if view.paid:
-        status = "Paid. Saving your order…" if view.placing else "Paid."
+        status = _("Paid. Saving your order…") if view.placing else _("Paid.")
     elif view.cancelling:
-        status = "Cancelling…"
+        status = _("Cancelling…")
     else:
-        status = "Tap or insert your card on the terminal"
+        status = _("Tap or insert your card on the terminal")
     texts.append(Text(status, cx, y, g.font, "center", "strong", fit))
     y += g.font // 2 + g.gap + g.small // 2
     if not view.paid:
-        texts.append(Text("Nothing to type here", cx, y, g.small, "center", "muted", fit))
+        texts.append(Text(_("Nothing to type here"), cx, y, g.small, "center", "muted", fit))
     y += g.small // 2 + g.pad
     footer_top = g.footer - (g.pad + g.small if view.message else 0)
     side = max(g.btn, min(footer_top - g.pad - y, round(0.22 * g.h), fit))
@@ -706,15 +748,16 @@ def _paying(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, part
         texts.append(Text(view.message, cx, g.footer - g.pad - g.small // 2, g.small, "center", "warning", fit))
     bw = fit * 2 // 3
     if not view.paid:
-        parts["buttons"].append(Button("back", Rect(cx - bw // 2, g.footer, bw, g.btn), "Cancel payment",
+        parts["buttons"].append(Button("back", Rect(cx - bw // 2, g.footer, bw, g.btn), _("Cancel payment"),
                                        "secondary", not view.cancelling))
     elif not view.placing:  # paid, but the order was not saved: store it again, never charge again
-        parts["buttons"].append(Button("retry", Rect(cx - bw // 2, g.footer, bw, g.btn), "Try again", "primary"))
+        parts["buttons"].append(Button("retry", Rect(cx - bw // 2, g.footer, bw, g.btn), _("Try again"), "primary"))
     return extra
 
 
 def _receipt(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
     """Thank you, the order number big, and the receipt as a QR code a phone can read."""
+    _ = g.t.gettext
     cx = g.panel.x + g.panel.w // 2
     r = view.receipt
     fit = g.x1 - g.x0
@@ -722,31 +765,32 @@ def _receipt(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, par
     badge = Rect(cx - badge_side // 2, g.panel.y + g.pad, badge_side, badge_side)
     y = badge.y + badge.h + g.pad + g.title * 3 // 4
     texts = parts["texts"]
-    texts.append(Text("Thank you!", cx, y, g.title * 3 // 2, "center", "title", fit))
+    texts.append(Text(_("Thank you!"), cx, y, g.title * 3 // 2, "center", "title", fit))
     y += g.title * 3 // 4 + g.pad
     extra: dict = {"badge": badge}
     if r is not None:
-        texts.append(Text("Your order number", cx, y + g.small // 2, g.small, "center", "muted", fit))
+        texts.append(Text(_("Your order number"), cx, y + g.small // 2, g.small, "center", "muted", fit))
         y += g.small + g.title
         texts.append(Text(r.number, cx, y, g.title * 2, "center", "title", fit))
         y += g.title + g.gap + g.font // 2
-        texts.append(Text(f"{r.count} item{'s' if r.count != 1 else ''}  ·  {catalog.format(r.total_cents)}  ·  paid",
-                          cx, y, g.font, "center", "body", fit))
+        texts.append(Text(g.t.ngettext("{n} item  ·  {total}  ·  paid", "{n} items  ·  {total}  ·  paid", r.count)
+                          .format(n=r.count, total=g.money(r.total_cents)), cx, y, g.font, "center", "body", fit))
         y += g.font // 2 + g.pad
         if r.text:
             side = min(g.footer - g.pad - g.small - g.gap - y, round(0.3 * g.h), fit)
             if side >= round(0.12 * g.h):  # big enough for a phone to read from a step away
                 extra["qr"] = Qr(Rect(cx - side // 2, y, side, side), r.text)
-                texts.append(Text("Scan for your receipt", cx, y + side + g.gap + g.small // 2, g.small, "center",
+                texts.append(Text(_("Scan for your receipt"), cx, y + side + g.gap + g.small // 2, g.small, "center",
                                   "muted", fit))
     bw = fit * 2 // 3
-    parts["buttons"].append(Button("done", Rect(cx - bw // 2, g.footer, bw, g.btn), "New order", "primary"))
+    parts["buttons"].append(Button("done", Rect(cx - bw // 2, g.footer, bw, g.btn), _("New order"), "primary"))
     return extra
 
 
-def sample_views(catalog: Catalog, every: bool = False) -> list[tuple[str, View]]:
+def sample_views(catalog: Catalog, every: bool = False, language: str = "en") -> list[tuple[str, View]]:
     """One representative view per screen (a cart with the first items), for `layout` and screenshots.
 
+    language: the sessions' language (its texts, names and money).
     every: also the practice screen with hold-still on, the quantity keypad, a paid order the store
     failed to save, the cart offering Undo for a removed line, an item just added, and a session
     with the inactivity countdown.
@@ -760,34 +804,35 @@ def sample_views(catalog: Catalog, every: bool = False) -> list[tuple[str, View]
     cart = Cart()
     for n, item in enumerate(catalog.items[:3]):
         cart = cart.add(item, n + 1)
-    receipt = Receipt("A-0001", cart.total_cents, cart.count, tuple(
-        ReceiptLine(line.item.name, line.qty, line.total_cents) for line in cart.lines),
-        receipt_text("Touchless checkout", "A-0001", datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc),
-                     [(line.item.name, line.qty, line.total_cents) for line in cart.lines], cart.total_cents,
-                     catalog.format))
+    t = tr(language)
+    names = [(line.item.label(language), line.qty, line.total_cents) for line in cart.lines]
+    receipt = Receipt("A-0001", cart.total_cents, cart.count, tuple(ReceiptLine(*n) for n in names),
+                      receipt_text(t, "Touchless checkout", "A-0001", datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc),
+                                   names, cart.total_cents, catalog.currency))
+    lang = {"language": language}
     views = [
-        ("attract", View(Screen.ATTRACT, Cart(), 0, False, None, None, None)),
-        ("practice", View(Screen.PRACTICE, Cart(), 0, False, None, None, None)),
-        ("shopping", View(Screen.SHOPPING, cart, 0, False, None, None, None)),
-        ("cart", View(Screen.CART, cart, 0, False, None, None, None)),
-        ("confirm", View(Screen.CONFIRM, cart, 0, False, None, None, None)),
-        ("paying", View(Screen.PAYING, cart, 0, False, None, None, None)),
-        ("receipt", View(Screen.RECEIPT, Cart(), 0, False, receipt, None, None)),
+        ("attract", View(Screen.ATTRACT, Cart(), 0, False, None, None, None, **lang)),
+        ("practice", View(Screen.PRACTICE, Cart(), 0, False, None, None, None, **lang)),
+        ("shopping", View(Screen.SHOPPING, cart, 0, False, None, None, None, **lang)),
+        ("cart", View(Screen.CART, cart, 0, False, None, None, None, **lang)),
+        ("confirm", View(Screen.CONFIRM, cart, 0, False, None, None, None, **lang)),
+        ("paying", View(Screen.PAYING, cart, 0, False, None, None, None, **lang)),
+        ("receipt", View(Screen.RECEIPT, Cart(), 0, False, receipt, None, None, **lang)),
     ]
     if every:
-        first = catalog.items[0].id
+        first = catalog.items[0]
         gone = min(1, len(cart.lines) - 1)  # the second line, removed a moment ago
+        added = t.gettext("Added: {name} ×{qty}").format(name=first.label(language), qty=1)
         views[7:7] = [
-            ("practice-hold", View(Screen.PRACTICE, Cart(), 0, False, None, None, None, hold_to_select=True)),
-            ("added", View(Screen.SHOPPING, cart, 0, False, None, None, None,
-                           toast=Toast(f"Added: {catalog.items[0].name} ×1", 1, f"add:{first}"),
-                           added=Added(first, 0.0))),
-            ("quantity", View(Screen.QUANTITY, cart, 0, False, None, None, None, entry="1", entry_item=first)),
+            ("practice-hold", View(Screen.PRACTICE, Cart(), 0, False, None, None, None, hold_to_select=True, **lang)),
+            ("added", View(Screen.SHOPPING, cart, 0, False, None, None, None, toast=Toast(added, 1, f"add:{first.id}"),
+                           added=Added(first.id, 0.0), **lang)),
+            ("quantity", View(Screen.QUANTITY, cart, 0, False, None, None, None, entry="1", entry_item=first.id,
+                              **lang)),
             ("paid-unsaved", View(Screen.PAYING, cart, 0, False, None, None,
-                                  "Paid, not saved yet: please try again",
-                                  paid=True)),
+                                  t.gettext("Paid, not saved yet: please try again"), paid=True, **lang)),
             ("cart-undo", View(Screen.CART, cart.remove(cart.lines[gone].item.id), 0, False, None, None, None,
-                               undo=UndoOffer(cart.lines[gone], gone, 0.0, 5.0))),
-            ("warning", View(Screen.SHOPPING, cart, 0, False, None, 12, None)),
+                               undo=UndoOffer(cart.lines[gone], gone, 0.0, 5.0), **lang)),
+            ("warning", View(Screen.SHOPPING, cart, 0, False, None, 12, None, **lang)),
         ]
     return views
