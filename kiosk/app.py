@@ -175,7 +175,9 @@ class App:
     def camera_status(self, status) -> None:
         """A live camera's state (kiosk.vision.resilient.CameraStatus): shown on screen while it is
         lost, each change logged. UI thread."""
-        message = None if status.ok else status.message()
+        _ = tr(self.kiosk.language).gettext  # the shopper's words; the log keeps the details
+        message = None if status.ok else _("The camera is reconnecting, one moment") if status.ever_connected \
+            else _("Waiting for the camera")
         if (message is None) != (self.camera_message is None) or status.attempt != self._camera_attempt:
             shown = self._shown[0].frame if self._shown is not None else None
             self.effects.log("camera", shown.t if shown else 0.0, shown.index if shown else -1,

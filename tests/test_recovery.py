@@ -75,7 +75,11 @@ def test_a_lost_camera_is_shown_and_logged_and_its_return_clears_the_message(tmp
     pointer_before = app.pointer
     lost = CameraStatus(CameraState.RECONNECTING, "no new frame for 2 s", 1, 0.5, 2.0, True)
     app.camera_status(lost)
-    assert app.camera_message == lost.message() and "reconnecting" in app.camera_message.lower()
+    assert app.camera_message == "The camera is reconnecting, one moment"  # the shopper's words; the log has more
+    app.kiosk.language = "de"
+    app.camera_status(CameraStatus(CameraState.RECONNECTING, "no new frame for 3 s", 2, 0.5, 3.0, True))
+    assert app.camera_message == "Die Kamera verbindet sich neu, einen Moment"
+    app.kiosk.language = "en"
     app.redraw()  # draws with the message instead of the hand hint; must not fail without new frames
     app.camera_status(CameraStatus(CameraState.OK))
     assert app.camera_message is None
@@ -83,4 +87,4 @@ def test_a_lost_camera_is_shown_and_logged_and_its_return_clears_the_message(tmp
     pygame.display.quit()
     app.p.events.close()
     states = [json.loads(x)["state"] for x in (tmp_path / "ev.jsonl").read_text().splitlines() if '"camera"' in x]
-    assert states == ["reconnecting", "ok"]
+    assert states == ["reconnecting", "reconnecting", "ok"]  # each new attempt is logged
