@@ -33,12 +33,13 @@ def test_layout_prints_every_screen_with_hand_sized_targets():
     done = main_py("layout", "--size", "1920x1080")
     assert done.returncode == 0
     data = json.loads(done.stdout)
-    assert {"attract", "practice", "shopping", "cart", "quantity", "confirm", "pin", "receipt"} <= set(data["screens"])
+    assert {"attract", "practice", "shopping", "cart", "quantity", "confirm", "paying", "receipt"} <= set(data["screens"])
     assert {s["screen"] for s in data["screens"].values()} == {
-        "attract", "practice", "shopping", "cart", "quantity", "confirm", "pin", "receipt"}
+        "attract", "practice", "shopping", "cart", "quantity", "confirm", "paying", "receipt"}
     ids = {t["id"] for s in data["screens"].values() for t in s["targets"]}
     assert {"add:apple", "cart", "checkout", "confirm", "back", "done", "start", "practice", "hold-still",
-            "inc:apple", "dec:apple", "remove:apple", "undo", "enter", "erase", "key:0", "key:9"} <= ids
+            "inc:apple", "dec:apple", "remove:apple", "undo", "enter", "erase", "key:0", "key:9", "retry",
+            "more-time", "lang:de"} <= ids
     for s in data["screens"].values():
         px, py, pw, ph = s["panel"]
         for t in s["targets"]:
@@ -100,7 +101,7 @@ def test_transitions_table_lists_every_row():
     done = main_py("transitions")
     rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and "---" not in line][1:]
     assert len(rows) == len(TRANSITIONS)
-    assert "| confirm | order-stored | receipt |" in done.stdout
+    assert "| paying | order-stored | receipt |" in done.stdout
 
 
 def test_screens_draws_every_screen_at_the_size_asked(tmp_path):
@@ -110,7 +111,7 @@ def test_screens_draws_every_screen_at_the_size_asked(tmp_path):
     assert done.returncode == 0, done.stderr
     files = sorted(tmp_path.glob("*.png"))
     names = {f.stem.split("-", 1)[1] for f in files}
-    assert {"attract", "practice", "shopping", "cart", "quantity", "confirm", "pin", "receipt"} <= names
+    assert {"attract", "practice", "shopping", "cart", "quantity", "confirm", "paying", "receipt"} <= names
     pictures = {f.stem.split("-", 1)[1]: pygame.image.load(str(f)) for f in files}
     assert all(p.get_size() == (1080, 1920) for p in pictures.values())
     raw = {n: pygame.image.tobytes(p, "RGB") for n, p in pictures.items()}
