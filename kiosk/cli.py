@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--catalog", type=Path, help="catalog TOML to use")
     run.add_argument("--db", type=Path, help="orders SQLite file")
     run.add_argument("--max-frames", type=int, help="stop after this many frames")
+    run.add_argument("--store-demo-orders", action="store_true",
+                     help="the demo stores its orders and journals its cart in the database (a trial of the full stack)")
     run.add_argument("--screenshot", type=Path, help="save the last frame drawn as PNG when the run ends")
 
     orders = sub.add_parser("orders", help="list stored orders, or export them as CSV")
@@ -120,6 +122,7 @@ def cmd_run(args, config: Config) -> int:
     overrides = Overrides(source=args.source, headless=args.headless, windowed=args.windowed, size=args.size,
                           model=args.model, gesture_model=args.gesture_model, gesture_task=args.gesture_task,
                           catalog=args.catalog, db=args.db, events=args.events,
+                          store_demo_orders=args.store_demo_orders,
                           config_path=find_config_file(args.config))
     while True:
         with build(config, overrides) as kiosk:

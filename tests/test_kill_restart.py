@@ -171,3 +171,66 @@ def test_a_kiosk_killed_mid_cart_comes_back_with_the_cart(data_dir, model, tmp_p
     # cart screen is what the journal now says, written by the second process.
     again = journaled_lines(db)
     assert again == [[[item, 1]], "cart"], again
+
+
+def demo_kiosk(db: Path, events: Path, config: Path, *args: str) -> list[str]:
+    return [sys.executable, "main.py", "--config", str(config), "run", "--source", "demo", "--headless",
+            "--size", "1280x720", "--db", str(db), "--events", str(events), "--store-demo-orders", *args]
+
+
+def run_until(cmd: list[str], events: Path, seen) -> list[dict]:
+    """Start the kiosk, SIGKILL it the moment its --events log shows `seen(event)`; -> the events it wrote."""
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline and proc.poll() is None:
+            if events.exists() and any(seen(e) for e in read_events(events)):
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+            time.sleep(0.02)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL, "the kiosk ended before the moment came"
+    return read_events(events)
+
+
+def stored_orders(db: Path) -> int:
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT COUNT(*) FROM orders").fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("moment", ["while the terminal waits", "right after the order is stored"])
+def test_a_kiosk_killed_during_the_payment_leaves_one_order_or_none(tmp_path, moment):
+    """The real process (the demo shopper, orders in SQLite), SIGKILLed during the card payment, then
+    started again on the same database: no order or exactly one, and never a second on the restart."""
+    db, config = tmp_path / "orders.db", tmp_path / "kiosk.toml"
+    # the simulated card is tapped 20 s after the payment starts: time enough to kill the kiosk meanwhile
+    config.write_text("[payment]\nsimulated_delay = 20\n")
+    if moment == "while the terminal waits":
+        first = run_until(demo_kiosk(db, tmp_path / "first.jsonl", config), tmp_path / "first.jsonl",
+                          lambda e: e["type"] == "payment" and e["status"] == "started")
+        assert not [e for e in first if e["type"] == "order"] and stored_orders(db) == 0
+        lines, screen = journaled_lines(db)
+        assert lines and screen == "paying"  # the cart is journaled, and it was being paid
+        expected, resumed = 0, True
+    else:
+        first = run_until(demo_kiosk(db, tmp_path / "first.jsonl", config), tmp_path / "first.jsonl",
+                          lambda e: e["type"] == "order")
+        assert stored_orders(db) == 1
+        expected, resumed = 1, False
+    # started again: it comes up on the same file, and runs a while
+    second = tmp_path / "second.jsonl"
+    done = subprocess.run(demo_kiosk(db, second, config, "--max-frames", "90"), cwd=REPO,
+                          env={**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"},
+                          capture_output=True, text=True, timeout=WAIT_S)
+    assert done.returncode == 0, done.stderr[-1500:]
+    events = read_events(second)
+    assert bool([e for e in events if e["type"] == "resume"]) == resumed  # an unsold cart comes back, a sold one not
+    assert not [e for e in events if e["type"] == "order"]
+    assert stored_orders(db) == expected
