@@ -26,10 +26,11 @@ TURN = 0.3
 """Seconds the hand takes to turn from pointing into a 👍 and back."""
 
 
-def demo_plan(catalog: Catalog, gestures: bool = True, practice: bool = True) -> list[str]:
-    """The demo's steps, in order: target ids it clicks, and THUMBS_UP where it confirms with a held 👍."""
+def demo_plan(catalog: Catalog, gestures: bool = True, practice: bool = True, page_size: int = 6) -> list[str]:
+    """The demo's steps, in order: target ids it clicks, and THUMBS_UP where it confirms with a held 👍.
+    page_size: items the shopping screen's first page shows (both items are picked from it)."""
     items = catalog.items
-    first, second = items[0].id, items[min(3, len(items) - 1)].id
+    first, second = items[0].id, items[max(0, min(3, len(items) - 1, page_size - 1))].id
     return ["practice", f"add:{first}", f"add:{second}", "cart", f"inc:{second}", "checkout",
             THUMBS_UP if gestures else "confirm", "done"][0 if practice else 1:]
 
@@ -54,7 +55,7 @@ def build_script(catalog: Catalog, size: tuple[int, int], pointer: Pointer, timi
     kiosk.tick(0.0, True)
     kiosk.tick(timings.start_hold, True)  # the held hand starts the session
     rest = pointer.to_frame((size[0] * 0.25, size[1] * 0.45))  # over the picture, away from the buttons
-    for step in demo_plan(catalog, options.gestures, practice):
+    for step in demo_plan(catalog, options.gestures, practice, pages.page_size):
         if step == THUMBS_UP:  # over the picture, where the hand shows whole
             keys.append(Key(t, tip))
             t += MOVE

@@ -286,7 +286,8 @@ class _Grid:
         self.x0, self.x1 = p.x + self.pad, p.x + p.w - self.pad
         self.top = p.y + self.pad + self.title + self.pad
         self.shop_top = p.y + self.pad + self.btn + self.pad
-        """The shopping grid's top: its title row holds the language switch, a full-size button."""
+        """The shopping grid's top when it fits one page: its title row holds the language switch, a full-size
+        button (a longer catalog has the switch in its pager's row, and the grid starts at `top`)."""
         self.footer = p.y + p.h - self.pad - self.btn
         self.bottom = self.footer - self.pad
         """Where a list or grid above the footer buttons ends."""
@@ -315,7 +316,8 @@ class _Grid:
         fit = max(1, int((self.bottom - self.shop_top + self.gap) // (lowest + self.gap)))
         if needed <= fit:  # one page: the fewest rows, so the tiles are as big as they can be
             return cols, needed
-        fit = max(1, int((self.bottom - self.shop_top - self.pager_h() + self.gap) // (lowest + self.gap)))
+        # paged: the language switch moves from the title row into the pager's row, between Prev and Next
+        fit = max(1, int((self.bottom - self.top - self.pager_h() + self.gap) // (lowest + self.gap)))
         rows = fit
         return cols, rows
 
@@ -421,18 +423,22 @@ def _footer(g: _Grid, left: tuple[str, str, str], right: tuple[str, str, str] | 
     return buttons
 
 
-def _pager(g: _Grid, first: int, total: int, per_page: int, area: Rect, parts: dict) -> None:
-    """Prev / Next and "1–4 of 9" below the list, and a scrollbar beside it (the list is longer than a page)."""
+def _pager(g: _Grid, first: int, total: int, per_page: int, area: Rect, parts: dict,
+           middle: tuple[str, str] | None = None) -> None:
+    """Prev / Next and "1–4 of 9" below the list, and a scrollbar beside it (the list is longer than a page).
+    middle: (id, text) of a button between Prev and Next instead of the count (the scrollbar still shows it)."""
     _ = g.t.gettext
     y = area.y + area.h + g.gap
-    pw = (g.x1 - g.x0) // 3
+    pw = (g.x1 - g.x0 - 2 * g.gap) // 3
     parts["buttons"] += [
         Button("page-prev", Rect(g.x0, y, pw, g.btn), _("‹ Prev"), "secondary", first > 0),
         Button("page-next", Rect(g.x1 - pw, y, pw, g.btn), _("Next ›"), "secondary", first < total - per_page)]
-    last = min(first + per_page, total)
-    parts["texts"].append(Text(_("{first}–{last} of {total}").format(first=first + 1, last=last, total=total),
-                               (g.x0 + g.x1) // 2, y + g.btn // 2, g.small,
-                               "center", "muted", pw - g.pad))
+    if middle is not None:
+        parts["buttons"].append(Button(middle[0], Rect(g.x0 + pw + g.gap, y, pw, g.btn), middle[1], "quiet"))
+    else:
+        last = min(first + per_page, total)
+        parts["texts"].append(Text(_("{first}–{last} of {total}").format(first=first + 1, last=last, total=total),
+                                   (g.x0 + g.x1) // 2, y + g.btn // 2, g.small, "center", "muted", pw - g.pad))
     bar_w = max(4, g.pad // 3)
     track = Rect(g.x1 + (g.pad - bar_w) // 2, area.y, bar_w, area.h)
     thumb_h = max(bar_w * 2, area.h * per_page // total)
@@ -521,15 +527,19 @@ def _shopping(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, pa
     # the title row holds the language switch: the next language, named in itself
     codes = list(LANGUAGES)
     nxt = codes[(codes.index(view.language) + 1) % len(codes)] if view.language in codes else codes[0]
-    lang_w = max(g.btn * 2, (g.x1 - g.x0) // 4)
-    g.top = g.shop_top
-    parts["buttons"].append(Button(f"lang:{nxt}", Rect(g.x1 - lang_w, g.panel.y + g.pad, lang_w, g.btn),
-                                   LANGUAGES[nxt], "quiet"))
-    parts["texts"].append(Text(_("Choose your items"), g.x0, g.panel.y + g.pad + g.btn // 2, g.title, "left", "title",
-                               g.x1 - g.x0 - lang_w - g.pad))
     items = catalog.items
     cols, rows = g.grid(len(items))
     per_page = cols * rows
+    switch = (f"lang:{nxt}", LANGUAGES[nxt])
+    if len(items) <= per_page:  # one page: the switch in the title row
+        lang_w = max(g.btn * 2, (g.x1 - g.x0) // 4)
+        g.top = g.shop_top
+        parts["buttons"].append(Button(switch[0], Rect(g.x1 - lang_w, g.panel.y + g.pad, lang_w, g.btn), switch[1],
+                                       "quiet"))
+        parts["texts"].append(Text(_("Choose your items"), g.x0, g.panel.y + g.pad + g.btn // 2, g.title, "left",
+                                   "title", g.x1 - g.x0 - lang_w - g.pad))
+    else:  # the switch goes into the pager's row
+        parts["texts"].append(g.title_text(_("Choose your items")))
     last_first = max(0, (-(-len(items) // cols) - rows) * cols)
     first = min(max(view.first // cols * cols, 0), last_first)
     paged = len(items) > per_page
@@ -560,7 +570,7 @@ def _shopping(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, pa
             parts["badges"].append(Badge((tile.x + tile_w - inner - radius, tile.y + inner + radius), radius,
                                          f"×{qty}", bounce))
     if paged:
-        _pager(g, first, len(items), per_page, area, parts)
+        _pager(g, first, len(items), per_page, area, parts, switch)
     buttons = _footer(g, ("cart", _("Cart  {total}").format(total=g.money(view.cart.total_cents)), "secondary"),
                       ("checkout", _("Checkout"), "primary"), not view.cart.is_empty)
     parts["buttons"] += buttons
