@@ -37,12 +37,21 @@ class Tr:
     def gettext(self, message: str) -> str:
         return self._t.gettext(message)
 
+    def text(self, message: str, **fields) -> str:
+        """A message translated, its {fields} filled in (the `_t` of the state machine and the session)."""
+        return self._t.gettext(message).format(**fields)
+
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._t.ngettext(singular, plural, n)
 
     def money(self, cents: int, currency: str) -> str:
         """1234, "EUR" -> "€12.34" (en), "12,34 €" (de, es)."""
         return format_currency(Decimal(cents) / 100, currency, locale=_babel_locale(self.lang))
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is declared; it is translated where it is shown."""
+    return message
 
 
 def _babel_locale(lang: str) -> str:

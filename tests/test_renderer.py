@@ -8,7 +8,7 @@ import pytest
 from kiosk.shop.cart import Cart
 from kiosk.shop.catalog import load_catalog
 from kiosk.shop.machine import Screen, Toast, View
-from kiosk.ui.hud import STEP_SECONDS, Hud
+from kiosk.ui.hud import Hud
 from kiosk.ui.layout import Layout, Rect, Text, layout, sample_views
 from kiosk.ui.renderer import THEME, PygameRenderer
 from kiosk.ui.theme import Colors, Theme

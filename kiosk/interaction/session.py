@@ -27,12 +27,12 @@ from kiosk.interaction.magnetism import magnetize
 from kiosk.interaction.pointer import Pointer, PointerConfig, PointerState
 from kiosk.shop.cart import Cart
 from kiosk.shop.catalog import Catalog
-from kiosk.i18n import tr
-from kiosk.shop.machine import (N_, Act, CancelPayment, Effect, Intent, Kiosk, KioskTimings, PlaceOrder, Screen,
+from kiosk.i18n import N_, tr
+from kiosk.shop.machine import (Act, CancelPayment, Effect, Intent, Kiosk, KioskTimings, PlaceOrder, Screen,
                                 StartPayment, intent_for_target)
 from kiosk.types import Hand, PointerKind
 from kiosk.ui.hud import Hud
-from kiosk.ui.layout import Layout, LayoutOptions, layout, paging
+from kiosk.ui.layout import Button, Layout, LayoutOptions, layout, paging
 from kiosk.vision.stage import Tracked
 
 PALM = (0, 5, 9, 13, 17)
@@ -109,8 +109,10 @@ class Session:
                     self.effects.sound("click")
         self._payment(t, i)
         self._cursor = state.cursor
-        self._announce_target(state.cursor)
-        dwell = self._dwell(t, i, state, tracked.gesture.label)
+        aim = self.aim(state.cursor)
+        under = self.layout().hit(aim)
+        self._announce_target(under)
+        dwell = self._dwell(t, i, state, tracked.gesture.label, aim, under)
         holds = self._holds(t, i, hand, tracked.gesture.label)
         active = self.motion.update(state.cursor) or state.pressed or bool(holds.intents) or holds.grabbing
         self._handle(lambda: self.kiosk.tick(t, hand is not None, active), t, i)
@@ -149,9 +151,9 @@ class Session:
                   and (self.kiosk.screen is Screen.RECEIPT or before[0] is Screen.ATTRACT)):  # those have their own
             self.effects.sound(SOUND_FOR.get(intent.act, "click"))
 
-    def _dwell(self, t: float, i: int, state: PointerState, label: str) -> float:
-        aim = self.aim(state.cursor)
-        target = self.layout().hit(aim)
+    def _dwell(self, t: float, i: int, state: PointerState, label: str, aim: tuple[float, float] | None,
+               target: Button | None) -> float:
+        """aim: the cursor as drawn (screen px); target: the button under it."""
         dwelling = self.ui.dwell or self.kiosk.hold_to_select or (target is not None and target.id == "hold-still")
         eligible = dwelling and not state.pressed and state.ok < self.pointer_config.release_at \
             and label in ("point", "none")
@@ -193,17 +195,15 @@ class Session:
                                      n=left))
         self._warned = warning
 
-    def _announce_target(self, cursor: tuple[float, float] | None) -> None:
+    def _announce_target(self, target: Button | None) -> None:
         """Speak the target the cursor comes onto (once per target), with its price for a product."""
-        target = self.layout().hit(self.aim(cursor))
         target_id = target.id if target is not None else None
         if target_id != self._spoken_target and target is not None:
             self.effects.say(self._words(target.id, target.text))
         self._spoken_target = target_id
 
     def _t(self, message: str, **fields) -> str:
-        """A message in the session's language, its {fields} filled in."""
-        return tr(self.kiosk.language).gettext(message).format(**fields)
+        return tr(self.kiosk.language).text(message, **fields)
 
     def _words(self, target_id: str, text: str) -> str:
         """What a target says aloud: its label, or for the buttons drawn as signs, what they do."""

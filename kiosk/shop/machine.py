@@ -39,7 +39,7 @@ from pydantic.dataclasses import dataclass as settings_dataclass
 from kiosk.settings import SETTINGS
 from kiosk.shop.cart import MAX_QTY_PER_LINE, Cart, CartLine, Order
 from kiosk.shop.catalog import Catalog
-from kiosk.i18n import LANGUAGES, tr
+from kiosk.i18n import LANGUAGES, N_, tr
 from kiosk.shop.payment import Payment, PaymentStatus
 
 
@@ -236,11 +236,6 @@ class CancelPayment:
 
 
 Effect = PlaceOrder | StartPayment | CancelPayment
-
-def N_(message: str) -> str:
-    """Marks a message for extraction where it is declared; it is translated where it is shown."""
-    return message
-
 
 PAYMENT_MESSAGES = {  # marked for extraction here, translated where shown (Kiosk._t)
     PaymentStatus.DECLINED.value: N_("The card was declined. Nothing was paid."),
@@ -600,8 +595,7 @@ class Kiosk:
                     self.hold_to_select, self.language, added)
 
     def _t(self, message: str, **fields) -> str:
-        """A message in the session's language, its {fields} filled in."""
-        return tr(self.language).gettext(message).format(**fields)
+        return tr(self.language).text(message, **fields)
 
     def _show(self, text: str, now: float, target: str | None = None) -> None:
         self._toasts += 1

@@ -189,10 +189,7 @@ def measure_render(config, size: tuple[int, int], redraws: int = 200) -> dict:
         screen = app.kiosk.screen.value
     pygame.display.quit()
 
-    def ms(v: list[float]) -> dict:
-        return {"median": round(float(np.median(v)) * 1000, 2), "p95": round(float(np.percentile(v, 95)) * 1000, 2)}
-
-    return {"screen": screen, "redraw_nothing_new": ms(redraw), "new_frame_present": ms(present)}
+    return {"screen": screen, "redraw_nothing_new": _percentiles(redraw), "new_frame_present": _percentiles(present)}
 
 
 def measure_screens(config, size: tuple[int, int], redraws: int = 240) -> dict:
@@ -226,13 +223,11 @@ def measure_screens(config, size: tuple[int, int], redraws: int = 240) -> dict:
                 t0 = time.perf_counter()
                 renderer.draw(image, hands, 0, lay, hud)
                 times.append(time.perf_counter() - t0)
-            per_screen[name] = {"median": round(float(np.median(times)) * 1000, 2),
-                                "p95": round(float(np.percentile(times, 95)) * 1000, 2)}
+            per_screen[name] = _percentiles(times)
             every += times
     pygame.display.quit()
     worst = max(per_screen, key=lambda n: per_screen[n]["p95"])
-    return {"median": round(float(np.median(every)) * 1000, 2), "p95": round(float(np.percentile(every, 95)) * 1000, 2),
-            "worst_screen": worst, "screens": per_screen}
+    return {**_percentiles(every), "worst_screen": worst, "screens": per_screen}
 
 
 def measure_baseline(frames: list[Frame], config, seconds: float) -> dict:

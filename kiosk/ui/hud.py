@@ -15,8 +15,6 @@ import numpy as np
 
 from kiosk.config import TRACKER_TUNABLES
 
-STEP_SECONDS = 2.2
-"""The attract screen highlights one instruction this long, then the next."""
 POINT_OK_SECONDS = 3.2
 """One loop of the attract screen's big hand: it points its way to a target, makes the 👌 on it, opens."""
 POINT_OK_CLICK = (0.5, 0.78)

@@ -25,8 +25,8 @@ import pygame
 
 from kiosk.types import DEFAULT_ACTIVE_REGION, HAND_CONNECTIONS, Hand, Region
 from kiosk.ui.fonts import Typeface
-from kiosk.ui.hud import POINT_OK_CLICK, POINT_OK_SECONDS, STEP_SECONDS, DebugInfo, Hud, attract_frames
-from kiosk.ui.layout import (FLIGHT_SECONDS, MIN_TEXT, Badge, Button, Countdown, Field, Flight, Instruction, Layout,
+from kiosk.ui.hud import POINT_OK_CLICK, POINT_OK_SECONDS, DebugInfo, Hud, attract_frames
+from kiosk.ui.layout import (FLIGHT_SECONDS, MIN_TEXT, Badge, Button, Countdown, Field, Flight, Layout,
                              Modal, Picture, Qr, Rect, Scrollbar, Text, picture_rect)
 from kiosk.ui.theme import THEME, Color, Theme
 
@@ -75,7 +75,7 @@ class PygameRenderer:
         self._feed: pygame.Surface | None = None  # the picture as placed, screen-sized, made once per camera frame
         self._layer: pygame.Surface | None = None  # the panel and all that stands still on it, made once per layout
         self._layer_key: tuple | None = None
-        self._icons: dict[tuple[str, int], tuple[np.ndarray, pygame.Surface]] = {}
+        self._icons: dict[str, np.ndarray] = {}
         self._toast: tuple[object, float] | None = None  # the toast Text shown, and since when
         self._confetti: np.ndarray | None = None
         self._hover: tuple[str | None, float] = (None, 0.0)  # the button under the cursor, and since when (s)
@@ -127,8 +127,8 @@ class PygameRenderer:
         if layout.badge is not None:
             self._draw_confetti(now - hud.screen_since, layout.badge)
             self._draw_badge(layout.badge, hud)
-        for step in layout.instructions:
-            self._draw_instruction(step, layout.instructions, now)
+        for step in layout.instructions:  # the attract screen's loop (its only kind, "point-ok")
+            self._draw_point_ok(step.icon, now)
         for button in layout.buttons:
             if button.style == "target":
                 self._draw_target(button, hovered is button, now)
@@ -513,14 +513,8 @@ class PygameRenderer:
         """Waiting on the terminal: a quarter ring turning once a second over a faint full one."""
         c = self.theme.colors
         radius = box.w // 2
-        width = max(4, radius // 6)
-        pygame.draw.circle(self.surface, _mix(c.primary, c.panel, 0.8), box.center, radius, width=width)
-        x, y = box.center
-        start = 2 * math.pi * (now % 1.0)
-        a = start + np.linspace(0.0, math.pi / 2, 24)
-        outer = [(x + radius * math.cos(t), y + radius * math.sin(t)) for t in a]
-        inner = [(x + (radius - width) * math.cos(t), y + (radius - width) * math.sin(t)) for t in a[::-1]]
-        pygame.draw.polygon(self.surface, c.primary, outer + inner)
+        self._ring(box.center, radius, max(4, radius // 6), 0.25, c.primary, track=_mix(c.primary, c.panel, 0.8),
+                   start=now % 1.0)
 
     def _draw_scrollbar(self, bar: Scrollbar, grabbing: bool) -> None:
         c = self.theme.colors
@@ -529,29 +523,11 @@ class PygameRenderer:
         pygame.draw.rect(self.surface, c.gesture if grabbing else c.muted, pygame.Rect(th.x, th.y, th.w, th.h),
                          border_radius=th.w // 2)
 
-    def _draw_instruction(self, step: Instruction, steps: Sequence[Instruction], now: float) -> None:
-        c = self.theme.colors
-        if step.kind == "point-ok":
-            self._draw_point_ok(step.icon, now)
-            return
-        current = steps[int(now // STEP_SECONDS) % len(steps)] is step
-        r = pygame.Rect(step.rect.x, step.rect.y, step.rect.w, step.rect.h)
-        if current:
-            pygame.draw.rect(self.surface, c.highlight, r, border_radius=self._radius())
-        frames, still = self._icon(step.kind, step.icon.w)
-        if current:  # the current step's hand moves: one frame of its loop, drawn as lines
-            k = int((now % STEP_SECONDS) / STEP_SECONDS * len(frames)) % len(frames)
-            self._draw_icon_hand(frames[k], step.icon, c.primary)
-        else:
-            self.surface.blit(still, (step.icon.x, step.icon.y))
-        self._draw_text(step.title)
-        self._draw_text(step.detail)
-
     def _draw_point_ok(self, box: Rect, now: float) -> None:
         """The attract screen's big loop: a hand points its way onto a target, makes the 👌 on it (the target
         answers), and opens again."""
         c = self.theme.colors
-        frames, _ = self._icon("point-ok", box.w)
+        frames = self._frames("point-ok")
         s = (now % POINT_OK_SECONDS) / POINT_OK_SECONDS
         a, b = POINT_OK_CLICK
         tx, ty = frames[round(a * len(frames)) % len(frames)][8]
@@ -567,24 +543,19 @@ class PygameRenderer:
             pygame.draw.circle(self.surface, c.primary, centre, radius, width=max(3, radius // 3))
         self._draw_icon_hand(frames[int(s * len(frames)) % len(frames)], box, c.text)
 
-    def _icon(self, kind: str, side: int) -> tuple[np.ndarray, pygame.Surface]:
-        key = (kind, side)
-        if key not in self._icons:
-            frames = attract_frames(kind, ICON_FRAMES)
-            still = pygame.Surface((side, side), pygame.SRCALPHA)
-            self._draw_icon_hand(frames[ICON_FRAMES // 2 if kind == "ok" else 0], Rect(0, 0, side, side),
-                                 self.theme.colors.muted, still)
-            self._icons[key] = (frames, still)
-        return self._icons[key]
+    def _frames(self, kind: str) -> np.ndarray:
+        """An attract loop's landmark frames (kiosk.ui.hud.attract_frames), made once."""
+        if kind not in self._icons:
+            self._icons[kind] = attract_frames(kind, ICON_FRAMES)
+        return self._icons[kind]
 
-    def _draw_icon_hand(self, pts: np.ndarray, box: Rect, color: Color, target: pygame.Surface | None = None) -> None:
-        target = target or self.surface
+    def _draw_icon_hand(self, pts: np.ndarray, box: Rect, color: Color) -> None:
         xy = [(box.x + float(x) * box.w, box.y + float(y) * box.h) for x, y in pts]
         width = max(2, box.w // 40)
         for a, b in HAND_CONNECTIONS:
-            pygame.draw.line(target, color, xy[a], xy[b], width)
+            pygame.draw.line(self.surface, color, xy[a], xy[b], width)
         for p in xy:
-            pygame.draw.circle(target, color, p, width)
+            pygame.draw.circle(self.surface, color, p, width)
 
     def _draw_picture(self, picture: Picture) -> None:
         """An item's picture, loaded and scaled once; without one (or unreadable) a generated tile."""
@@ -814,19 +785,22 @@ class PygameRenderer:
             pygame.draw.lines(self.surface, c.cursor, False, [left, tip, right], max(4, size // 3))
 
     def _ring(self, centre: tuple[int, int], radius: int, width: int, progress: float, color: Color,
-              track: bool = True) -> None:
-        """A progress ring: a dark shade of `color` all round (track), `color` filling it clockwise from the top.
+              track: Color | bool = True, start: float = 0.0) -> None:
+        """A progress ring: `color` filling it clockwise from the top (0..1), or from `start` turns later, over a
+        track all round: a dark shade of `color` (True), another colour, or none (False).
 
         The filled part is one polygon, so it has no pin-holes at any width (pygame's thick arcs do).
         """
         x, y = centre
-        if track:
+        if track is True:
             pygame.draw.circle(self.surface, tuple(v * 2 // 5 for v in color), centre, radius + 1, width=width + 2)
+        elif track:
+            pygame.draw.circle(self.surface, track, centre, radius, width=width)
         progress = min(1.0, max(0.0, progress))
         if progress <= 0:
             return
         n = max(2, round(64 * progress))
-        a = -np.pi / 2 + np.linspace(0.0, 2 * np.pi * progress, n + 1)
+        a = 2 * np.pi * start - np.pi / 2 + np.linspace(0.0, 2 * np.pi * progress, n + 1)
         outer = [(x + radius * math.cos(t), y + radius * math.sin(t)) for t in a]
         inner = [(x + (radius - width) * math.cos(t), y + (radius - width) * math.sin(t)) for t in a[::-1]]
         pygame.draw.polygon(self.surface, color, outer + inner)
