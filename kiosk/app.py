@@ -38,6 +38,7 @@ from kiosk.speech import NoSpeaker, Speaker
 from kiosk.stats import Stats
 from kiosk.store.journal import CartJournal
 from kiosk.store.orders import OrderStore
+from kiosk.store.writer import StoreWriter
 from kiosk.types import Frame
 from kiosk.ui.hud import DebugInfo, Hud, TrackerTuning
 from kiosk.ui.layout import Layout, LayoutOptions
@@ -89,6 +90,9 @@ class Parts:
     """The first line of the receipt ([shop] name)."""
     speaker: Speaker = field(default_factory=NoSpeaker)
     """Speaks what is on screen ([ui] speech; the builder's choice)."""
+    threaded_writes: bool | None = None
+    """Write the store and the journal on a thread of their own; None: for a live source (a recording is
+    replayed frame by frame, its writes in step)."""
 
 
 class App:
@@ -106,7 +110,10 @@ class App:
         if sounds is None:
             audible = surface is not None and os.environ.get("SDL_VIDEODRIVER") != "dummy"
             sounds = Sounds.open(ui.sound and audible, ui.volume)
-        self.effects = Effects(parts.store, parts.journal, parts.events, sounds, parts.catalog, parts.terminal,
+        threaded = bool(getattr(parts.source, "live", False)) if parts.threaded_writes is None else parts.threaded_writes
+        self.writer = StoreWriter(parts.store, parts.journal, threaded)
+        """Writes orders and the cart journal off the UI thread for a live camera (kiosk/store/writer.py)."""
+        self.effects = Effects(self.writer, parts.events, sounds, parts.catalog, parts.terminal,
                                parts.shop_name, parts.speaker)
         self.session = Session(parts.catalog, parts.size, parts.pointer, parts.timings, ui, self.options,
                                parts.new_uid, self.effects)

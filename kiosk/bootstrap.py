@@ -187,6 +187,7 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
         app = kiosk_app.App(parts, surface)
         app.stats = stats
         holder["app"] = app
+        closers.append(app.writer.close)  # before the store and the journal close: what is queued lands
         kind = {"source": source_kind, "tracker": tracker_kind, "classifier": classifier_kind,
                 "stabiliser": f"{stabilizer.hold:g} s / {stabilizer.min_frames} frames",
                 "store": store_kind, "journal": "on" if journal is not None else "off"}

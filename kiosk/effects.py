@@ -2,13 +2,12 @@
 
 The card terminal (a payment is started, polled, cancelled), the order store (an order is
 saved, or the failure is reported back), the cart journal (a crash loses no cart), the
-sounds and the --events log. All of it runs on the UI thread,
-called by the interaction session (kiosk/interaction/session.py); none of it decides
-anything about the shopper's flow.
+sounds and the --events log. All of it is called on the UI thread by the interaction
+session (kiosk/interaction/session.py), and none of it waits: the terminal is polled, and
+the store and the journal are written by the StoreWriter (kiosk/store/writer.py), whose
+answers are polled too. None of it decides anything about the shopper's flow.
 """
 from __future__ import annotations
-
-from datetime import datetime, timezone
 
 from kiosk.errors import KioskError
 from kiosk.events import EventLog
@@ -19,16 +18,15 @@ from kiosk.shop.payment import Payment, PaymentStatus, PaymentTerminal
 from kiosk.i18n import tr
 from kiosk.shop.receipt import receipt_text
 from kiosk.speech import NoSpeaker, Speaker
-from kiosk.store.journal import CartJournal
-from kiosk.store.orders import OrderStore
+from kiosk.store.writer import StoreWriter
 from kiosk.ui.sounds import Sounds
 
 
 class Effects:
-    def __init__(self, store: OrderStore, journal: CartJournal | None, events: EventLog, sounds: Sounds,
+    def __init__(self, writer: StoreWriter, events: EventLog, sounds: Sounds,
                  catalog: Catalog, terminal: PaymentTerminal, shop_name: str = "Touchless checkout",
                  speaker: Speaker | None = None):
-        self.store, self.journal, self.events, self.sounds, self.catalog = store, journal, events, sounds, catalog
+        self.writer, self.events, self.sounds, self.catalog = writer, events, sounds, catalog
         self.terminal, self.shop_name = terminal, shop_name
         self.speaker = speaker if speaker is not None else NoSpeaker()
 
@@ -59,14 +57,19 @@ class Effects:
     def sound(self, name: str) -> None:
         self.sounds.play(name)
 
-    def place(self, order: Order, t: float, i: int, language: str = "en") -> Intent:
-        """Store the order; -> the intent that reports the outcome to the state machine (with the receipt's
-        text, in the session's language)."""
-        try:
-            stored = self.store.save(order, datetime.now(timezone.utc))
-        except KioskError as e:
-            self.log("error", t, i, message=str(e))
-            return Intent(Act.ORDER_FAILED)
+    def place(self, order: Order, t: float, i: int) -> None:
+        """Hand the order to the store writer; its outcome comes from `order_answer`."""
+        self.writer.save(order)
+
+    def order_answer(self, uid: str, t: float, i: int, language: str = "en") -> Intent | None:
+        """The store's answer for order `uid`, once it has one: ORDER_STORED (with the receipt's text, in the
+        session's language) or ORDER_FAILED (arg: the one-line reason); None while it is being saved."""
+        stored = self.writer.answer(uid)
+        if stored is None:
+            return None
+        if isinstance(stored, KioskError):
+            self.log("error", t, i, message=str(stored))
+            return Intent(Act.ORDER_FAILED, str(stored))
         self.log("order", t, i, id=stored.id, number=stored.number, uid=stored.uid,
                  total_cents=stored.total_cents, total=self.catalog.format(stored.total_cents))
         names = [(self._label(line.item_id, line.name, language), line.qty, line.total_cents) for line in stored.lines]
@@ -79,13 +82,11 @@ class Effects:
         return item.label(language) if item is not None else name
 
     def journal_cart(self, cart: Cart, screen: Screen, order_uid: str | None, t: float, i: int) -> None:
-        """Write the cart to the journal when it changed (one small SQLite transaction, not per frame)."""
-        if self.journal is None:
-            return
-        try:
-            self.journal.sync(cart, screen.value, order_uid, datetime.now(timezone.utc))
-        except KioskError as e:  # the kiosk goes on; the order store reports its own failures
-            self.log("error", t, i, message=str(e))
+        """Hand the cart's state to the journal (written when it changed; never waits), and log the
+        journal's failures: the kiosk goes on, the order store reports its own."""
+        self.writer.journal_cart(cart, screen.value, order_uid)
+        for message in self.writer.errors():
+            self.log("error", t, i, message=message)
 
     def screen_changed(self, before: Screen, after: Screen, t: float, i: int) -> None:
         """The sound of a new screen (a session starting, a receipt) and its line in the log."""

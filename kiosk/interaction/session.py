@@ -4,6 +4,7 @@
     magnetize()        -> the cursor as drawn and hit-tested, pulled toward the nearest target
     layout.hit()       -> target id       -> Intent -> Kiosk.handle() -> effects (StartPayment, PlaceOrder...)
     Effects.payment_answer() -> the card terminal's answer (PAID / PAYMENT_FAILED) -> Kiosk.handle()
+    Effects.order_answer()   -> the store writer's answer (ORDER_STORED / ORDER_FAILED) -> Kiosk.handle()
     dwell.update()     -> a target selected by holding still (when on in the config)
     holds.update()     -> held ✋ (back) / 👍 (confirm) and the ✊ grab -> Intent -> Kiosk.handle()
     kiosk.tick()       -> timers (start on a held hand, inactivity, receipt); activity = hand movement
@@ -254,14 +255,22 @@ class Session:
             elif isinstance(effect, CancelPayment):
                 self.effects.cancel_payment(t, i)
             elif isinstance(effect, PlaceOrder):
-                before = self.kiosk.screen
-                todo += self.kiosk.handle(self.effects.place(effect.order, t, i, self.kiosk.language), t)
-                self._screen_change(before, t, i)
+                self.effects.place(effect.order, t, i)
+                answer = self.effects.order_answer(effect.order.uid, t, i, self.kiosk.language)  # written at once?
+                if answer is not None:
+                    before = self.kiosk.screen
+                    todo += self.kiosk.handle(answer, t)
+                    self._screen_change(before, t, i)
 
     def _payment(self, t: float, i: int) -> None:
-        """While a payment is pending, the terminal's answer (it never blocks), handed to the state machine."""
+        """While a payment is pending, the terminal's answer; while its order is being saved, the store's.
+        Neither ever blocks; each is handed to the state machine."""
         if self.kiosk.paying:
             answer = self.effects.payment_answer(t, i)
+            if answer is not None:
+                self._act(answer, t, i)
+        elif self.kiosk.placing and self.kiosk.order_uid is not None:
+            answer = self.effects.order_answer(self.kiosk.order_uid, t, i, self.kiosk.language)
             if answer is not None:
                 self._act(answer, t, i)
 

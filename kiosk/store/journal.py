@@ -69,7 +69,8 @@ class CartJournal:
         # tables but no schema version, so the journal must never be the first table in it.
         SQLiteOrderStore(self.path).close()
         try:
-            self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+            # check_same_thread=False: opened here, then written by the store writer's thread alone
+            self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=5.0, check_same_thread=False)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute(_TABLE)

@@ -128,7 +128,8 @@ class SQLiteOrderStore:
         _prepare_file(self.path)
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly what we say.
-            self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+            # check_same_thread=False: opened here, then written by the store writer's thread alone
+            self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=5.0, check_same_thread=False)
             self._conn.execute("PRAGMA journal_mode=WAL")  # first read: fails here if not a database
             self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute("PRAGMA foreign_keys=ON")
