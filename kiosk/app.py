@@ -31,7 +31,7 @@ from kiosk.interaction.pointer import Pointer, PointerConfig
 from kiosk.interaction.session import Session
 from kiosk.shop.cart import Cart
 from kiosk.shop.catalog import Catalog
-from kiosk.shop.machine import Kiosk, KioskTimings, Screen
+from kiosk.shop.machine import OUT_OF_ORDER_SECONDS, STORE_ATTEMPTS, Kiosk, KioskTimings, Screen
 from kiosk.i18n import tr
 from kiosk.shop.payment import PaymentTerminal, SimulatedTerminal
 from kiosk.speech import NoSpeaker, Speaker
@@ -178,6 +178,17 @@ class App:
             for stage, seconds in tracked.timings:
                 self.stats.add(stage, seconds)
             self.stats.add("ui_update", t1 - t0)
+
+    def failure(self) -> KioskError | None:
+        """Why the kiosk must stop now, else None: it has shown the out-of-order screen (the store keeps
+        failing) for OUT_OF_ORDER_SECONDS, so it exits non-zero and its supervisor acts. The loops ask
+        after every frame."""
+        if self.kiosk.screen is not Screen.OUT_OF_ORDER or self._shown is None:
+            return None
+        if self._shown[0].frame.t - self.session.screen_since < OUT_OF_ORDER_SECONDS:
+            return None
+        return KioskError(f"out of order: {STORE_ATTEMPTS} saves of a paid order failed in a row "
+                          f"(last: {self.effects.last_store_error})")
 
     def camera_status(self, status) -> None:
         """A live camera's state (kiosk.vision.resilient.CameraStatus): shown on screen while it is

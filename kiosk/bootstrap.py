@@ -152,9 +152,15 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
         else:
             from kiosk.store.orders import SQLiteOrderStore, default_db_path
 
+            from kiosk.store.lock import DatabaseLock
+
             db = o.db or config.orders.db or default_db_path()
             store, store_kind = SQLiteOrderStore(db), f"SQLite {db}"
             closers.append(store.close)
+            if store.recovered:
+                print(f"stored {store.recovered} paid order(s) kept aside when the database would not take them",
+                      file=sys.stderr)
+            closers.append(DatabaseLock(db).close)  # before the journal is read: one kiosk per database
             journal, resume = _journal(db, config, catalog)
         holder: dict = {}
         theme = load_theme(config.ui.theme)

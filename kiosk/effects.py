@@ -29,6 +29,8 @@ class Effects:
         self.writer, self.events, self.sounds, self.catalog = writer, events, sounds, catalog
         self.terminal, self.shop_name = terminal, shop_name
         self.speaker = speaker if speaker is not None else NoSpeaker()
+        self.last_store_error: str | None = None
+        """The store's last failure, one line (the out-of-order exit names it)."""
 
     def say(self, text: str) -> None:
         """Speak a line (returns at once; a newer line replaces it)."""
@@ -68,6 +70,7 @@ class Effects:
         if stored is None:
             return None
         if isinstance(stored, KioskError):
+            self.last_store_error = str(stored)
             self.log("error", t, i, message=str(stored))
             return Intent(Act.ORDER_FAILED, str(stored))
         self.log("order", t, i, id=stored.id, number=stored.number, uid=stored.uid,

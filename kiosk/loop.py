@@ -76,6 +76,8 @@ def _run_synchronous(app: App, pygame, max_frames: int | None, fullscreen: bool)
                 time.sleep(delay)
         app.step(frame)
         pygame.display.flip()
+        if (failure := app.failure()) is not None:
+            raise failure
 
 
 ENDED = "source ended"
@@ -135,6 +137,8 @@ def run_threaded(app: App, pygame, max_frames: int | None, fullscreen: bool, max
             started = time.monotonic()
             if tracked is not None:
                 app.present(tracked)  # a new hand position: show it at once
+                if (failure := app.failure()) is not None:
+                    raise failure
             elif results.closed:
                 ended = ENDED
                 break

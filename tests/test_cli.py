@@ -35,7 +35,8 @@ def test_layout_prints_every_screen_with_hand_sized_targets():
     data = json.loads(done.stdout)
     assert {"attract", "practice", "shopping", "cart", "quantity", "confirm", "paying", "receipt"} <= set(data["screens"])
     assert {s["screen"] for s in data["screens"].values()} == {
-        "attract", "practice", "shopping", "cart", "quantity", "confirm", "paying", "receipt"}
+        "attract", "practice", "shopping", "cart", "quantity", "confirm", "paying", "receipt", "out-of-order"}
+    assert data["screens"]["out-of-order"]["targets"] == []  # nothing to click: the process exits
     ids = {t["id"] for s in data["screens"].values() for t in s["targets"]}
     assert {"add:apple", "cart", "checkout", "confirm", "back", "done", "start", "practice", "hold-still",
             "inc:apple", "dec:apple", "remove:apple", "undo", "enter", "erase", "key:0", "key:9", "retry",

@@ -62,8 +62,9 @@ def pseudo() -> str:
     return "xx"
 
 
-DATA = re.compile(r"^(\d+|A-\d+|×\d+|€\d+\.\d\d|👌|[−+×]|)$")
-"""What may show unbracketed: digits, an order number, a count, an amount, the 👌 sign, the − + × signs."""
+DATA = re.compile(r"^(\d+|A-\d+|×\d+|€\d+\.\d\d|👌|[−+×]|[0-9A-F]{8})$")
+"""What may show unbracketed: digits, an order number, a count, an amount, the 👌 sign, the − + × signs,
+an out-of-order reference."""
 
 
 def escaped(text: str) -> bool:

@@ -409,3 +409,30 @@ def test_stored_total_equals_sum_of_lines(tmp_path: Path, lines: tuple[OrderLine
         conn.close()
     assert total == expected_total
     assert count == sum(l.qty for l in lines)
+
+
+def test_a_damaged_database_that_still_opens_is_refused_at_start(tmp_path):
+    """Corrupt one b-tree page of a database with orders: SQLite still opens it (the old store accepted
+    it and failed every checkout later); now the open is refused with one line that says what to do."""
+    path = tmp_path / "orders.db"
+    with SQLiteOrderStore(path) as s:
+        for k in range(300):
+            s.save(Order(f"u{k}", "EUR", tuple(OrderLine("apple", "Apple " * 20, 45, 1) for _ in range(5))), T0)
+    data = bytearray(path.read_bytes())
+    data[9 * 4096: 9 * 4096 + 64] = b"\x5a" * 64  # the header of page 10
+    path.write_bytes(bytes(data))
+    sqlite3.connect(path).execute("PRAGMA user_version").fetchone()  # SQLite itself opens it
+    with pytest.raises(KioskError, match=r"damaged \(.*\); move it aside and restore a backup$") as e:
+        SQLiteOrderStore(path)
+    assert "\n" not in str(e.value)
+
+
+def test_a_database_whose_tables_lost_a_column_is_refused(tmp_path):
+    path = tmp_path / "orders.db"
+    SQLiteOrderStore(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE order_lines DROP COLUMN name")
+    conn.commit()
+    conn.close()
+    with pytest.raises(KioskError, match=r"table order_lines has columns .* expected .*name"):
+        SQLiteOrderStore(path)

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from datetime import datetime, timezone
 
 import pytest
 
-from kiosk.shop.cart import Cart
+from kiosk.shop.cart import Cart, Order, OrderLine
 from kiosk.shop.catalog import load_catalog
 from kiosk.shop.machine import Screen
 from kiosk.shop.payment import SimulatedTerminal
 from kiosk.store.journal import CartJournal
 from kiosk.store.orders import SQLiteOrderStore
 from kiosk.store.writer import StoreWriter
-from kiosk.shop.cart import Order, OrderLine
 from tests.conftest import REPO
 from tests.test_app_features import started
 
@@ -129,3 +129,59 @@ def test_the_screen_says_saving_while_the_database_is_locked_then_shows_the_rece
     (stored,) = SQLiteOrderStore(db).list()
     assert app.kiosk.view().receipt.number == stored.number
     assert [(line.item_id, line.qty) for line in stored.lines] == [("apple", 1)]
+
+
+def refuse_inserts(store: SQLiteOrderStore) -> None:
+    """The database refuses every new order from now on (a real SQLite error: 'not authorized')."""
+    store._conn.set_authorizer(lambda action, *_: sqlite3.SQLITE_DENY if action == sqlite3.SQLITE_INSERT
+                               else sqlite3.SQLITE_OK)
+
+
+def test_a_paid_order_the_database_refuses_is_kept_aside_and_stored_at_the_next_open(db):
+    store = SQLiteOrderStore(db)
+    refuse_inserts(store)
+    with pytest.raises(Exception, match=r"kept in .*orders\.db\.unsaved/u1\.json") as failure:
+        store.save(order(), datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc))
+    assert type(failure.value).__name__ == "KioskError"
+    kept = db.with_name("orders.db.unsaved") / "u1.json"
+    assert kept.is_file() and oct(kept.stat().st_mode & 0o777) == "0o600"
+    store.close()
+    again = SQLiteOrderStore(db)
+    assert again.recovered == 1 and not kept.exists()
+    (stored,) = again.list()
+    assert (stored.uid, stored.total_cents, stored.created_at.hour) == ("u1", 90, 9)
+    again.close()
+    assert SQLiteOrderStore(db).recovered == 0 and len(SQLiteOrderStore(db).list()) == 1
+
+
+def test_a_store_that_keeps_failing_shows_out_of_order_then_the_app_stops_non_zero(tmp_path, db):
+    """Three failed saves of a paid order: the out-of-order screen with the order's reference, for
+    OUT_OF_ORDER_SECONDS of frames; then app.failure() is the one-line error the loop exits with. The
+    order is kept aside, and the next start stores it and does not resell the journaled cart."""
+    from kiosk.bootstrap import _journal
+    from kiosk.config import Config
+    from kiosk.shop.machine import OUT_OF_ORDER_SECONDS
+
+    store, journal = SQLiteOrderStore(db), CartJournal(db)
+    app, s = started(tmp_path, store=store, journal=journal, terminal=SimulatedTerminal("approved", delay=0.5))
+    s.click("add:apple")
+    s.click("checkout")
+    s.click("confirm")
+    refuse_inserts(store)
+    s.run(1.0, None)
+    for _ in range(2):
+        assert app.kiosk.screen is Screen.PAYING and app.kiosk.view().message
+        s.click("retry")
+    view = app.kiosk.view()
+    assert view.screen is Screen.OUT_OF_ORDER and view.reference == app.kiosk.order_uid[:8].upper()
+    assert any(t.text == view.reference for t in app.layout().texts)
+    s.run(OUT_OF_ORDER_SECONDS - 2, None)
+    assert app.failure() is None and app.kiosk.screen is Screen.OUT_OF_ORDER
+    s.run(3, None)
+    failure = app.failure()
+    assert failure is not None and failure.exit_code == 1 and "not authorized" in str(failure)
+    assert "\n" not in str(failure)
+    app.writer.close()
+    journal2, resume = _journal(db, Config(), CATALOG)  # the supervisor starts the kiosk again
+    (stored,) = SQLiteOrderStore(db).list()
+    assert [(line.item_id, line.qty) for line in stored.lines] == [("apple", 1)] and resume is None

@@ -56,6 +56,9 @@ class Screen(Enum):
     PAYING = "paying"
     """Waiting for the card terminal; then for the store."""
     RECEIPT = "receipt"
+    OUT_OF_ORDER = "out-of-order"
+    """A paid order could not be saved STORE_ATTEMPTS times in a row: the kiosk sells nothing more, shows
+    the shopper a reference for the staff, and the app exits non-zero after OUT_OF_ORDER_SECONDS."""
 
 
 KEYPAD_SCREENS = (Screen.QUANTITY,)
@@ -98,11 +101,25 @@ class Act(Enum):
     """Store the paid order again after the store failed."""
     ORDER_STORED = "order-stored"
     ORDER_FAILED = "order-failed"
+    OUT_OF_ORDER = "out-of-order"
+    """The store keeps failing (the machine's own step after STORE_ATTEMPTS failures in a row)."""
     TIMEOUT = "timeout"
     LANGUAGE = "lang"
     """Speak another language for the rest of the session (arg: its code, e.g. "de")."""
     MORE_TIME = "more-time"
     """The inactivity warning's "More time" button (any movement does the same)."""
+
+
+STORE_ATTEMPTS = 3
+"""Saves of a paid order that may fail in a row before the kiosk is out of order."""
+OUT_OF_ORDER_SECONDS = 60.0
+"""How long the out-of-order screen shows before the app exits non-zero for its supervisor (kiosk/app.py)."""
+
+
+def reference(order_uid: str) -> str:
+    """The paid order's reference the out-of-order screen shows the staff: the first 8 characters of its
+    uid, upper case (the uid is in the journal, the --events log and, once saved, the orders)."""
+    return order_uid[:8].upper()
 
 
 @dataclass(frozen=True)
@@ -146,6 +163,7 @@ TRANSITIONS: dict[tuple[Screen, Act], Screen] = {
     (S.PAYING, A.ORDER_STORED): S.RECEIPT,
     (S.PAYING, A.ORDER_FAILED): S.PAYING,  # paid: the order is owed, Try again stores it
     (S.PAYING, A.RETRY): S.PAYING,
+    (S.PAYING, A.OUT_OF_ORDER): S.OUT_OF_ORDER,  # the store failed STORE_ATTEMPTS times in a row: nothing leads out
     (S.RECEIPT, A.DONE): S.ATTRACT,
     (S.PRACTICE, A.TIMEOUT): S.ATTRACT,
     (S.PRACTICE, A.MORE_TIME): S.PRACTICE,
@@ -338,6 +356,8 @@ class View:
     language: str = "en"
     """The session's language (a kiosk.i18n.LANGUAGES code)."""
     added: Added | None = None
+    reference: str | None = None
+    """OUT_OF_ORDER: the paid order's reference for the staff (see `reference`)."""
 
 
 class Kiosk:
@@ -365,6 +385,8 @@ class Kiosk:
         self.placing = False
         self.paid = False
         self.cancelling = False
+        self.failed_saves = 0
+        """Saves of the paid order that failed in a row (STORE_ATTEMPTS of them: out of order)."""
         self.receipt: Receipt | None = None
         self.message: str | None = None
         self.entry = ""
@@ -505,8 +527,12 @@ class Kiosk:
                 ReceiptLine(line.item.name, line.qty, line.total_cents) for line in self.cart.lines),
                 intent.detail or "")
             self.cart, self.placing, self.paid, self.order_uid = Cart(), False, False, None
+            self.failed_saves = 0
         elif act == A.ORDER_FAILED:
             self.placing = False
+            self.failed_saves += 1
+            if self.failed_saves >= STORE_ATTEMPTS:
+                return self.handle(Intent(A.OUT_OF_ORDER), now)
             message = self._t("Paid, not saved yet: please try again")
         elif act == A.UNDO:
             offer = self._undo
@@ -566,7 +592,7 @@ class Kiosk:
         elif self.screen == S.RECEIPT:  # it stays while a hand is in view (the shopper scans the code)
             if now - max(self._entered, self._hand_seen) >= self.timings.receipt_seconds:
                 return self.handle(Intent(A.TIMEOUT), now)
-        elif self.screen is not S.PAYING and now - self._activity >= self.timings.inactivity_reset:
+        elif self.screen not in (S.PAYING, S.OUT_OF_ORDER) and now - self._activity >= self.timings.inactivity_reset:
             return self.handle(Intent(A.TIMEOUT), now)
         return []
 
@@ -580,7 +606,7 @@ class Kiosk:
 
     def view(self) -> View:
         warning_left = None
-        if self.screen not in (S.ATTRACT, S.RECEIPT, S.PAYING):
+        if self.screen not in (S.ATTRACT, S.RECEIPT, S.PAYING, S.OUT_OF_ORDER):
             idle = self._now - self._activity
             if idle >= self.timings.inactivity_warn:
                 warning_left = max(0, math.ceil(self.timings.inactivity_reset - idle - 1e-9))
@@ -592,7 +618,8 @@ class Kiosk:
         added = self._added if self.screen is S.SHOPPING else None
         return View(self.screen, self.cart, self.first, self.placing, self.receipt, warning_left, self.message,
                     self.cart_first, self.entry, entry_item, toast, undo, self.paid, self.cancelling,
-                    self.hold_to_select, self.language, added)
+                    self.hold_to_select, self.language, added,
+                    reference(self.order_uid) if self.screen is S.OUT_OF_ORDER and self.order_uid else None)
 
     def _t(self, message: str, **fields) -> str:
         return tr(self.language).text(message, **fields)
@@ -612,6 +639,7 @@ class Kiosk:
     def _reset(self) -> None:
         self.cart, self.first, self.cart_first, self.placing, self.order_uid = Cart(), 0, 0, False, None
         self.paid = self.cancelling = False
+        self.failed_saves = 0
         self.entry, self.entry_item, self._toast, self._undo = "", None, None, None
         self._hand_since, self.hold_to_select, self._added = None, False, None
         self.language = self.default_language  # the next shopper starts in the kiosk's language

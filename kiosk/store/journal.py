@@ -26,7 +26,7 @@ from pathlib import Path
 from kiosk.errors import KioskError
 from kiosk.shop.cart import MAX_QTY_PER_LINE, Cart
 from kiosk.shop.catalog import Catalog, Item
-from kiosk.store.orders import SQLiteOrderStore, _reason
+from kiosk.store.orders import SQLiteOrderStore, _reason, check_columns
 
 MAX_LINES = 1000
 """More lines than any catalog has items: a journal with more is not ours."""
@@ -39,6 +39,9 @@ _TABLE = """CREATE TABLE IF NOT EXISTS cart_journal (
     lines_json TEXT NOT NULL,
     order_uid TEXT
 )"""
+
+
+_COLUMNS = ("id", "saved_at_utc", "session_uid", "screen", "lines_json", "order_uid")
 
 
 @dataclass(frozen=True)
@@ -74,9 +77,13 @@ class CartJournal:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute(_TABLE)
+            check_columns(self._conn, "cart_journal", _COLUMNS, self._error)
         except sqlite3.Error as e:
             self.close()
             raise self._error(_reason(e)) from None
+        except KioskError:
+            self.close()
+            raise
 
     def _error(self, reason: str) -> KioskError:
         return KioskError(f"cart journal in {self.path}: {reason}")

@@ -11,9 +11,13 @@ Nothing is opened at import time.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
+import json
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -48,6 +52,21 @@ _SCHEMA = (
         PRIMARY KEY(order_id, line_no)
     )""",
 )
+
+
+COLUMNS = {
+    "orders": ("id", "uid", "created_at", "currency", "total_cents", "item_count"),
+    "order_lines": ("order_id", "line_no", "item_id", "name", "unit_cents", "qty"),
+}
+"""The columns of each table _SCHEMA creates, checked at every open."""
+
+
+def check_columns(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], error) -> None:
+    """Raise error(reason) unless `table` exists with exactly `columns`, in order."""
+    found = tuple(row[1] for row in conn.execute(f"PRAGMA table_info({table})").fetchall())
+    if found != columns:
+        what = "is missing" if not found else f"has columns {', '.join(found)}, expected {', '.join(columns)}"
+        raise error(f"damaged (table {table} {what}); move it aside and restore a backup")
 
 
 def order_number(order_id: int) -> str:
@@ -134,6 +153,9 @@ class SQLiteOrderStore:
             self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+            self._check()
+            self.recovered = self._store_parked()
+            """Orders kept aside by an earlier failed save, stored now (see `_park`)."""
         except sqlite3.Error as e:
             self.close()
             raise self._error(_reason(e)) from None
@@ -165,6 +187,20 @@ class SQLiteOrderStore:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+    def _check(self) -> None:
+        """Refuse a file that opens but is damaged: SQLite's quick_check, and the tables' columns. Accepted,
+        it would fail every checkout while the kiosk looked fine; refused, the kiosk does not start, and
+        the supervisor (and whoever watches it) sees why."""
+        conn = self._db()
+        try:
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)").fetchall()]
+        except sqlite3.DatabaseError as e:  # "database disk image is malformed"
+            problems = [_reason(e)]
+        if problems != ["ok"]:
+            raise self._error(f"damaged ({problems[0]}); move it aside and restore a backup")
+        for table, columns in COLUMNS.items():
+            check_columns(conn, table, columns, self._error)
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -203,8 +239,55 @@ class SQLiteOrderStore:
                     conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as e:
-            raise self._error(f"cannot save order {order.uid!r}: {_reason(e)}") from None
+            kept = self._park(order, created_utc)
+            raise self._error(f"cannot save order {order.uid!r}: {_reason(e)}"
+                              + (f" (kept in {kept} until it can be)" if kept else "")) from None
+        with contextlib.suppress(OSError):
+            os.unlink(self._parked_file(order.uid))  # an earlier failed save of this order kept it aside
         return StoredOrder(order_id, order_number(order_id), order.uid, created_utc, order.currency, order.lines)
+
+    # -- a paid order the database would not take is kept aside, never lost --------------------------
+    def _parked_file(self, uid: str) -> Path:
+        safe = uid if uid.replace("-", "").isalnum() and len(uid) <= 64 else hashlib.sha256(uid.encode()).hexdigest()
+        return self.path.with_name(self.path.name + ".unsaved") / f"{safe}.json"
+
+    def _park(self, order: Order, created_utc: datetime) -> Path | None:
+        """Write an order the database refused to `<database>.unsaved/<uid>.json` (atomically, 0600), so a
+        locked, damaged or replaced database loses no paid order; the next open stores it. None if even
+        that fails (a full disk)."""
+        from kiosk.files import write_atomic
+
+        path = self._parked_file(order.uid)
+        record = {"uid": order.uid, "currency": order.currency, "created_at": created_utc.isoformat(),
+                  "lines": [[l.item_id, l.name, l.unit_cents, l.qty] for l in order.lines]}
+        try:
+            path.parent.mkdir(mode=0o700, exist_ok=True)
+            write_atomic(path, json.dumps(record).encode(), mode=0o600)
+        except OSError:
+            return None
+        return path
+
+    def _store_parked(self) -> int:
+        """Store the orders kept aside by earlier failed saves (idempotent on their uid); each stored one's
+        file goes. A file that is not such an order stays, for a person to look at. -> orders stored."""
+        folder = self.path.with_name(self.path.name + ".unsaved")
+        if not folder.is_dir():
+            return 0
+        stored = 0
+        for path in sorted(folder.glob("*.json")):
+            try:
+                if not stat.S_ISREG(path.lstat().st_mode) or path.lstat().st_size > 1 << 20:
+                    continue
+                r = json.loads(path.read_bytes())
+                order = Order(r["uid"], r["currency"], tuple(OrderLine(*line) for line in r["lines"]))
+                if not all(isinstance(v, str) for v in (order.currency, *(x for l in order.lines for x in (l.item_id, l.name)))):
+                    continue
+                created = datetime.fromisoformat(r["created_at"])
+                self.save(order, created)
+            except (OSError, ValueError, TypeError, KeyError):
+                continue
+            stored += 1
+        return stored
 
     def list(self, limit: int | None = None) -> list[StoredOrder]:
         """Stored orders, newest first (highest id first: save order, immune to clock changes)."""

@@ -365,6 +365,7 @@ def layout(view: View, catalog: Catalog, size: tuple[int, int], options: LayoutO
         Screen.CONFIRM: _confirm,
         Screen.PAYING: _paying,
         Screen.RECEIPT: _receipt,
+        Screen.OUT_OF_ORDER: _out_of_order,
     }[view.screen]
     parts: dict = {"buttons": [], "texts": [], "pictures": [], "fields": [], "instructions": [], "scrollbars": [],
                    "countdowns": [], "badges": []}
@@ -765,6 +766,26 @@ def _paying(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, part
     return extra
 
 
+def _out_of_order(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
+    """The store cannot save orders: the shopper's payment went through, and a reference for the staff,
+    big enough to photograph. No button: nothing can be bought here any more."""
+    _ = g.t.gettext
+    cx, fit = g.panel.x + g.panel.w // 2, g.x1 - g.x0
+    texts = parts["texts"]
+    texts.append(g.title_text(_("Out of order")))
+    y = g.top + g.font // 2
+    for line in (_("Your payment went through."), _("Please show this screen to a member of staff.")):
+        texts.append(Text(line, cx, y, g.font, "center", "strong", fit))
+        y += g.font + g.gap
+    y += g.pad
+    if view.reference:
+        texts.append(Text(_("Reference"), cx, y + g.small // 2, g.small, "center", "muted", fit))
+        y += g.small + g.title
+        texts.append(Text(view.reference, cx, y, g.title * 2, "center", "title", fit))
+        y += g.title + g.gap + g.font // 2
+    texts.append(Text(g.money(view.cart.total_cents) + "  ·  " + _("paid"), cx, y, g.font, "center", "body", fit))
+
+
 def _receipt(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
     """Thank you, the order number big, and the receipt as a QR code a phone can read."""
     _ = g.t.gettext
@@ -844,5 +865,7 @@ def sample_views(catalog: Catalog, every: bool = False, language: str = "en") ->
             ("cart-undo", View(Screen.CART, cart.remove(cart.lines[gone].item.id), 0, False, None, None, None,
                                undo=UndoOffer(cart.lines[gone], gone, 0.0, 5.0), **lang)),
             ("warning", View(Screen.SHOPPING, cart, 0, False, None, 12, None, **lang)),
+            ("out-of-order", View(Screen.OUT_OF_ORDER, cart, 0, False, None, None, None, paid=True,
+                                  reference="3F9A0C2E", **lang)),
         ]
     return views
