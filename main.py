@@ -4,7 +4,9 @@ import sys
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # pygame prints a banner on import otherwise
 
-from kiosk.cli import main
-
 if __name__ == "__main__":
+    try:  # Ctrl+C while the heavy imports load is a quiet exit too, like Ctrl+C later (kiosk/cli.py)
+        from kiosk.cli import main
+    except KeyboardInterrupt:
+        sys.exit(130)
     sys.exit(main())

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.shop.payment import SimulatedTerminal
-from kiosk.config import Config
-from kiosk.errors import KioskError
+from kiosk.config import MAX_CAMERA_INDEX, Config
+from kiosk.errors import InputError, KioskError
 from kiosk.ui.theme import load_theme
 
 
@@ -44,7 +44,8 @@ class Overrides:
     """A Model Maker gesture_recognizer.task as tracker and classifier."""
     catalog: Path | None = None
     db: Path | None = None
-    """Orders (and cart journal) SQLite file."""
+    """Orders (and cart journal) SQLite file. None: the config's, else the default; for a recording
+    (a video or an image folder), a temporary one, deleted at close."""
     events: Path | None = None
     """The --events JSONL log."""
     config_path: Path | None = None
@@ -143,7 +144,7 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
         classifier_kind = f"gesture model {o.gesture_model or config.gestures.model or 'models/gestures.npz'} " \
                           f"(click from {config.gestures.click})" if config.gestures.classifier == "model" \
             else "geometric rule"
-        journal = resume = None
+        journal = resume = db = None
         tracker_kind = "demo hand"
         if demo and not o.store_demo_orders:
             from kiosk.store.orders import MemoryOrderStore
@@ -155,6 +156,14 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
             from kiosk.store.lock import DatabaseLock
 
             db = o.db or config.orders.db or default_db_path()
+            if o.db is None and not demo and not getattr(source, "live", True):
+                # A recording is a trial, not a sale: it never touches the shop's database (or resumes its
+                # cart), unless --db names one.
+                import tempfile
+
+                folder = tempfile.TemporaryDirectory(prefix="kiosk-replay-")
+                closers.append(folder.cleanup)
+                db = Path(folder.name) / "orders.db"
             store, store_kind = SQLiteOrderStore(db), f"SQLite {db}"
             closers.append(store.close)
             if store.recovered:
@@ -179,7 +188,10 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
         if demo:
             tracker = demo_tracker(catalog, size, config, theme)
         tunable = None if demo or o.gesture_task else model
-        events = EventLog(o.events)
+        from kiosk.outputs import database_files
+
+        events = EventLog(o.events, (*(database_files(db) if db else ()), o.catalog or config.shop.catalog,
+                                     o.config_path, model, o.gesture_model, config.ui.theme))
         closers.append(events.close)
         speaker = open_speaker(config.ui)
         closers.append(speaker.close)
@@ -292,6 +304,8 @@ def open_source(spec: str | None, config: Config):
     if spec is not None and not spec.isdigit():
         return open_file(spec), (), False, spec
     index = int(spec) if spec is not None else config.camera.index
+    if index > MAX_CAMERA_INDEX:
+        raise InputError(f"--source {spec}: a camera index is 0..{MAX_CAMERA_INDEX}")
     try:
         return open_camera(index, config), (), False, f"camera {index}"
     except KioskError:

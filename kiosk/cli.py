@@ -26,6 +26,14 @@ def _size(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+def _count(text: str) -> int:
+    """A whole number >= 0 (argparse turns the ValueError into a usage error, exit 2)."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description="Touchless checkout kiosk.")
     parser.add_argument("--config", type=Path, help="config TOML (default: $KIOSK_CONFIG or ./kiosk.toml)")
@@ -52,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     orders = sub.add_parser("orders", help="list stored orders, or export them as CSV")
     orders.add_argument("--db", type=Path, help="orders SQLite file")
     orders.add_argument("--csv", help="write CSV to this file ('-' for stdout)")
-    orders.add_argument("--limit", type=int, help="only the newest N orders")
+    orders.add_argument("--limit", type=_count, help="only the newest N orders")
 
     lay = sub.add_parser("layout", help="print every screen's targets (id, rect in px) as JSON")
     lay.add_argument("--size", type=_size, default=(1920, 1080))
@@ -112,12 +120,34 @@ def main(argv: list[str] | None = None) -> int:
         return e.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `orders --csv - | head -1`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 0
+    except PermissionError as e:  # a file the kiosk's user may not read or write: the deployment's to fix
+        print(f"error: {e.filename or 'a file'}: permission denied (the kiosk runs as {_user()})", file=sys.stderr)
+        return 2
+    except OSError as e:  # the environment failed (a full disk, an I/O error): one line, and a restart may help
+        print(f"error: {e.filename + ': ' if e.filename else ''}{e.strerror or e}", file=sys.stderr)
+        return 1
+
+
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
 
 
 # -- subcommands -------------------------------------------------------------------------
 
 def cmd_run(args, config: Config) -> int:
     from kiosk.bootstrap import Overrides, build
+    from kiosk.outputs import check_output
+
+    if args.screenshot:  # checked now: an hour's run must not end in "cannot write"
+        check_output(args.screenshot, "--screenshot", (args.db, config.orders.db, args.catalog, config.shop.catalog))
 
     overrides = Overrides(source=args.source, headless=args.headless, windowed=args.windowed, size=args.size,
                           model=args.model, gesture_model=args.gesture_model, gesture_task=args.gesture_task,
@@ -134,6 +164,7 @@ def cmd_run(args, config: Config) -> int:
 
 def cmd_orders(args, config: Config) -> int:
     from kiosk.files import open_atomic
+    from kiosk.outputs import check_output, database_files
     from kiosk.store.orders import SQLiteOrderStore, default_db_path, format_orders, write_csv
 
     path = args.db or config.orders.db or default_db_path()
@@ -147,6 +178,7 @@ def cmd_orders(args, config: Config) -> int:
     elif args.csv == "-":
         write_csv(orders, sys.stdout)
     else:
+        check_output(Path(args.csv), "--csv", database_files(path))
         try:
             with open_atomic(Path(args.csv), "w", newline="", encoding="utf-8") as f:
                 rows = write_csv(orders, f)

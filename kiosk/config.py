@@ -41,6 +41,10 @@ SCREEN_MIN, SCREEN_MAX = (320, 240), (7680, 4320)
 SCREEN_RANGE = f"{SCREEN_MIN[0]}x{SCREEN_MIN[1]} .. {SCREEN_MAX[0]}x{SCREEN_MAX[1]}"
 
 
+MAX_CAMERA_INDEX = 99
+"""The highest camera index accepted (OpenCV takes a C int; /dev/video99 is already far-fetched)."""
+
+
 def parse_size(text: str) -> tuple[int, int]:
     """"1920x1080" -> (1920, 1080), within SCREEN_MIN..SCREEN_MAX; ValueError saying what is wrong.
     For --size flags, so they accept what [display] size accepts."""
@@ -58,7 +62,7 @@ class _Section(BaseModel):
 
 
 class CameraConfig(_Section):
-    index: int = Field(0, ge=0, description="OpenCV camera index.")
+    index: int = Field(0, ge=0, le=MAX_CAMERA_INDEX, description="OpenCV camera index.")
     width: int = Field(640, ge=160, le=3840, description="Requested capture width, px.")
     height: int = Field(480, ge=120, le=2160, description="Requested capture height, px.")
     fallback: Literal["demo", "error"] = Field(

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from collections.abc import Iterable
 from typing import TextIO
+
+from kiosk.outputs import open_stream
 
 
 class EventLog:
     """Writes events to a file, or nowhere when path is None. Line-buffered: a crash loses at most one line."""
 
-    def __init__(self, path: Path | None):
-        self._out: TextIO | None = open(path, "w", buffering=1, encoding="utf-8") if path else None
+    def __init__(self, path: Path | None, protected: Iterable[Path | None] = ()):
+        """protected: files the log must never replace (the orders database, the catalog...; see kiosk/outputs.py)."""
+        self._out: TextIO | None = open_stream(path, "--events", protected) if path else None
 
     def emit(self, type_: str, t: float, i: int, **fields) -> None:
         if self._out is None:

@@ -50,7 +50,10 @@ def run(app: App, *, max_frames: int | None = None, screenshot: str | None = Non
         else:
             _run_synchronous(app, pygame, max_frames, fullscreen)
         if screenshot and app.surface is not None:
-            pygame.image.save(app.surface, screenshot)
+            from kiosk.files import open_atomic
+
+            with open_atomic(screenshot, "wb") as f:  # checked by the CLI before the run (kiosk/outputs.py)
+                pygame.image.save(app.surface, f, "screenshot.png")
     finally:
         app.p.events.close()
         pygame.display.quit()
