@@ -223,8 +223,8 @@ class App:
         if now != hud.now:
             hud = replace(hud, now=now)
         hint = self.camera_message
-        if hint is None and hud.cursor is None and self.kiosk.screen not in (Screen.ATTRACT, Screen.PAYING,
-                                                                                 Screen.RECEIPT):  # no hand needed
+        if hint is None and hud.cursor is None and self.kiosk.screen not in (
+                Screen.ATTRACT, Screen.PAYING, Screen.RECEIPT, Screen.OUT_OF_ORDER):  # no hand needed there
             hint = tr(self.kiosk.language).gettext("Show your hand to the camera")
         self._draw_times.append(time.monotonic())
         self.renderer.draw(tracked.frame.image, tracked.hands, tracked.active, self.layout(), hud, self.p.notes,

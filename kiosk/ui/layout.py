@@ -773,8 +773,10 @@ def _out_of_order(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions
     cx, fit = g.panel.x + g.panel.w // 2, g.x1 - g.x0
     texts = parts["texts"]
     texts.append(g.title_text(_("Out of order")))
-    y = g.top + g.font // 2
-    for line in (_("Your payment went through."), _("Please show this screen to a member of staff.")):
+    block = 2 * (g.font + g.gap) + g.pad + (g.small + 2 * g.title + g.gap + g.font // 2 if view.reference else 0) \
+        + g.font
+    y = g.top + max(g.font // 2, (g.footer - g.top - block) // 2)  # the message in the middle of the panel
+    for line in (_("Your payment went through."), _("Please show this to a member of staff.")):
         texts.append(Text(line, cx, y, g.font, "center", "strong", fit))
         y += g.font + g.gap
     y += g.pad
@@ -784,6 +786,8 @@ def _out_of_order(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions
         texts.append(Text(view.reference, cx, y, g.title * 2, "center", "title", fit))
         y += g.title + g.gap + g.font // 2
     texts.append(Text(g.money(view.cart.total_cents) + "  ·  " + _("paid"), cx, y, g.font, "center", "body", fit))
+    texts.append(Text(_("This kiosk takes no orders now."), cx, g.footer + g.btn // 2, g.small, "center",
+                      "muted", fit))
 
 
 def _receipt(view: View, catalog: Catalog, g: _Grid, options: LayoutOptions, parts: dict):
