@@ -234,3 +234,39 @@ def test_a_kiosk_killed_during_the_payment_leaves_one_order_or_none(tmp_path, mo
     assert bool([e for e in events if e["type"] == "resume"]) == resumed  # an unsold cart comes back, a sold one not
     assert not [e for e in events if e["type"] == "order"]
     assert stored_orders(db) == expected
+
+
+def test_a_kiosk_killed_while_a_locked_database_keeps_its_paid_order_waiting_loses_nothing(tmp_path):
+    """Another process holds the database's write lock when the card is approved; the kiosk is killed
+    while its save waits for that lock. The order was kept aside before the database was asked, so the
+    restart (the lock gone) stores it exactly once and does not offer the paid cart again."""
+    db, config = tmp_path / "orders.db", tmp_path / "kiosk.toml"
+    config.write_text("[payment]\nsimulated_delay = 2\n")
+    first_events = tmp_path / "first.jsonl"
+    holder: dict = {}
+
+    def approved_under_a_lock(event: dict) -> bool:
+        if event["type"] == "payment" and event["status"] == "started" and "lock" not in holder:
+            holder["lock"] = sqlite3.connect(db, isolation_level=None, timeout=10)
+            holder["lock"].execute("BEGIN IMMEDIATE")  # from now on, no write gets in
+        # killed once approved and the save is waiting on the lock (it kept the order aside first)
+        return event["type"] == "payment" and event["status"] == "approved" \
+            and any((tmp_path / "orders.db.unsaved").glob("*.json"))
+
+    try:
+        first = run_until(demo_kiosk(db, first_events, config), first_events, approved_under_a_lock)
+    finally:
+        if "lock" in holder:
+            holder["lock"].execute("ROLLBACK")
+            holder["lock"].close()
+    assert "lock" in holder and not [e for e in first if e["type"] == "order"] and stored_orders(db) == 0
+    kept = list((tmp_path / "orders.db.unsaved").glob("*.json"))
+    assert len(kept) == 1  # the paid order, outside the database
+    second = tmp_path / "second.jsonl"
+    done = subprocess.run(demo_kiosk(db, second, config, "--max-frames", "90"), cwd=REPO,
+                          env={**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"},
+                          capture_output=True, text=True, timeout=WAIT_S)
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert "stored 1 paid order(s) kept aside" in done.stderr
+    assert stored_orders(db) == 1 and not kept[0].exists()
+    assert not [e for e in read_events(second) if e["type"] in ("resume", "order")]

@@ -215,12 +215,15 @@ class SQLiteOrderStore:
         """
         created_utc = _check_order(order, created_at)
         conn = self._db()
+        kept = self._park(order, created_utc)  # first, outside the database: a kill from here on loses nothing
         try:
             conn.execute("BEGIN IMMEDIATE")  # take the write lock before looking, so no other writer races us
             try:
                 existing = self._load_by_uid(order.uid)
                 if existing is not None:
                     conn.execute("ROLLBACK")
+                    with contextlib.suppress(OSError):
+                        os.unlink(self._parked_file(order.uid))
                     return existing
                 cur = conn.execute(
                     "INSERT INTO orders (uid, created_at, currency, total_cents, item_count) VALUES (?, ?, ?, ?, ?)",
@@ -239,11 +242,10 @@ class SQLiteOrderStore:
                     conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as e:
-            kept = self._park(order, created_utc)
             raise self._error(f"cannot save order {order.uid!r}: {_reason(e)}"
                               + (f" (kept in {kept} until it can be)" if kept else "")) from None
         with contextlib.suppress(OSError):
-            os.unlink(self._parked_file(order.uid))  # an earlier failed save of this order kept it aside
+            os.unlink(self._parked_file(order.uid))  # in the database now
         return StoredOrder(order_id, order_number(order_id), order.uid, created_utc, order.currency, order.lines)
 
     # -- a paid order the database would not take is kept aside, never lost --------------------------
@@ -252,9 +254,10 @@ class SQLiteOrderStore:
         return self.path.with_name(self.path.name + ".unsaved") / f"{safe}.json"
 
     def _park(self, order: Order, created_utc: datetime) -> Path | None:
-        """Write an order the database refused to `<database>.unsaved/<uid>.json` (atomically, 0600), so a
-        locked, damaged or replaced database loses no paid order; the next open stores it. None if even
-        that fails (a full disk)."""
+        """Write the order to `<database>.unsaved/<uid>.json` (atomically, 0600) before the database is
+        asked, and delete it once the database has it. So a kill mid-save, or a locked, damaged or
+        replaced database, loses no paid order: the next open stores what is kept (`_store_parked`).
+        None if even that fails (a full disk): the database is still asked."""
         from kiosk.files import write_atomic
 
         path = self._parked_file(order.uid)
