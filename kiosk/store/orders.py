@@ -198,7 +198,9 @@ class SQLiteOrderStore:
         except sqlite3.DatabaseError as e:  # "database disk image is malformed"
             problems = [_reason(e)]
         if problems != ["ok"]:
-            raise self._error(f"damaged ({problems[0]}); move it aside and restore a backup")
+            # quick_check's first row may be several lines ("*** in database main ***\nPage 10: ..."): one line
+            first = "; ".join(x for x in str(problems[0]).splitlines() if x and not x.startswith("***"))
+            raise self._error(f"damaged ({first or 'quick_check failed'}); move it aside and restore a backup")
         for table, columns in COLUMNS.items():
             check_columns(conn, table, columns, self._error)
 
