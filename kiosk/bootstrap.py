@@ -188,10 +188,9 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
         if demo:
             tracker = demo_tracker(catalog, size, config, theme)
         tunable = None if demo or o.gesture_task else model
-        from kiosk.outputs import database_files
+        from kiosk.outputs import own_files
 
-        events = EventLog(o.events, (*(database_files(db) if db else ()), o.catalog or config.shop.catalog,
-                                     o.config_path, model, o.gesture_model, config.ui.theme))
+        events = EventLog(o.events, own_files(config, db or o.db, o.catalog, o.config_path, model, o.gesture_model))
         closers.append(events.close)
         speaker = open_speaker(config.ui)
         closers.append(speaker.close)

@@ -144,10 +144,12 @@ def _user() -> str:
 
 def cmd_run(args, config: Config) -> int:
     from kiosk.bootstrap import Overrides, build
-    from kiosk.outputs import check_output
+    from kiosk.outputs import check_output, own_files
 
     if args.screenshot:  # checked now: an hour's run must not end in "cannot write"
-        check_output(args.screenshot, "--screenshot", (args.db, config.orders.db, args.catalog, config.shop.catalog))
+        check_output(args.screenshot, "--screenshot", own_files(config, args.db, args.catalog,
+                                                                find_config_file(args.config), args.model,
+                                                                args.gesture_model))
 
     overrides = Overrides(source=args.source, headless=args.headless, windowed=args.windowed, size=args.size,
                           model=args.model, gesture_model=args.gesture_model, gesture_task=args.gesture_task,
@@ -164,7 +166,7 @@ def cmd_run(args, config: Config) -> int:
 
 def cmd_orders(args, config: Config) -> int:
     from kiosk.files import open_atomic
-    from kiosk.outputs import check_output, database_files
+    from kiosk.outputs import check_output, own_files
     from kiosk.store.orders import SQLiteOrderStore, default_db_path, format_orders, write_csv
 
     path = args.db or config.orders.db or default_db_path()
@@ -178,7 +180,7 @@ def cmd_orders(args, config: Config) -> int:
     elif args.csv == "-":
         write_csv(orders, sys.stdout)
     else:
-        check_output(Path(args.csv), "--csv", database_files(path))
+        check_output(Path(args.csv), "--csv", own_files(config, path, None, find_config_file(args.config)))
         try:
             with open_atomic(Path(args.csv), "w", newline="", encoding="utf-8") as f:
                 rows = write_csv(orders, f)

@@ -27,6 +27,18 @@ def database_files(db: Path) -> tuple[Path, ...]:
     return (db, *(db.with_name(db.name + suffix) for suffix in ("-wal", "-shm", ".lock", ".unsaved")))
 
 
+def own_files(config, db: Path | None = None, catalog: Path | None = None, config_path: Path | None = None,
+              *more: Path | None) -> tuple[Path, ...]:
+    """Every file the kiosk reads or keeps, which no output may replace: the orders database (the one in
+    use: `db`, else the config's, else the default) and its companions, the catalog, the config file, the
+    theme, the hand and gesture models, and `more`."""
+    from kiosk.store.orders import default_db_path
+
+    files = (*database_files(db or config.orders.db or default_db_path()), catalog or config.shop.catalog,
+             config_path, config.ui.theme, config.tracker.model, config.gestures.model, *more)
+    return tuple(Path(f) for f in files if f is not None)
+
+
 def check_output(path: Path, what: str, protected: Iterable[Path | None] = ()) -> Path:
     """`path` if the kiosk may write it; else an InputError naming `what` (e.g. "--events") and why."""
     path = Path(path)

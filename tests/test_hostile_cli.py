@@ -8,6 +8,7 @@ wrote into the shop's database.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -212,3 +213,19 @@ def test_a_second_kiosk_on_the_same_database_is_refused_and_the_first_sells_on(t
                           "--max-frames", "5")
     _, err = again.communicate(timeout=60)
     assert again.returncode == 0, err  # kill -9 released the lock: the restart takes it
+
+
+def test_outputs_never_replace_the_catalog_or_the_config(floor, capsys):
+    catalog = floor / "catalog.toml"
+    catalog.write_bytes((REPO / "assets" / "catalog.toml").read_bytes())
+    shutil.copytree(REPO / "assets" / "items", floor / "items")  # its pictures
+    config = floor / "kiosk.toml"
+    config.write_text(f'[shop]\ncatalog = "{catalog}"\n')
+    before = catalog.read_bytes(), config.read_bytes()
+    for argv in (["orders", "--db", floor / "orders.db", "--csv", catalog],
+                 ["orders", "--db", floor / "orders.db", "--csv", config],
+                 ["run", "--source", "demo", "--headless", "--max-frames", "2", "--events", catalog],
+                 ["run", "--source", "demo", "--headless", "--max-frames", "2", "--screenshot", config]):
+        code, err = run_main(["--config", config, *argv], capsys)
+        assert code == 2 and "is the kiosk's own" in err, (argv, err)
+    assert (catalog.read_bytes(), config.read_bytes()) == before
