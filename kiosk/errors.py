@@ -22,18 +22,45 @@ class InputError(KioskError):
     exit_code = 2
 
 
+TOML_MAX_BYTES = 1024 * 1024
+"""A config, catalog or theme file larger than this is refused unread (the shipped ones are a few KB)."""
+TOML_MAX_DEPTH = 32
+"""Arrays and tables nested deeper than this are refused (no file of the kiosk nests more than 3)."""
+
+
 def read_toml(path: Path, what: str) -> dict:
-    """Parse a TOML file; any problem is one InputError like "catalog FILE: not valid TOML (...)"."""
+    """Parse a TOML file; any problem is one InputError like "catalog FILE: not valid TOML (...)".
+
+    Hostile files too: only a regular file of at most TOML_MAX_BYTES is read (a FIFO is refused,
+    never waited on), and nesting deeper than TOML_MAX_DEPTH is refused, as is one so deep
+    that the parser runs out of stack."""
+    from kiosk import files  # kiosk.files raises this module's errors
+
+    data = files.read_bytes(path, what, TOML_MAX_BYTES)
     try:
-        return tomllib.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{what} {path}: file not found") from None
+        parsed = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise InputError(f"{what} {path}: not UTF-8 text") from None
-    except OSError as e:
-        raise InputError(f"{what} {path}: cannot read ({e.strerror})") from None
     except tomllib.TOMLDecodeError as e:
         raise InputError(f"{what} {path}: not valid TOML ({e})") from None
+    except RecursionError:
+        raise InputError(f"{what} {path}: nested deeper than {TOML_MAX_DEPTH} levels") from None
+    if _depth_over(parsed, TOML_MAX_DEPTH):
+        raise InputError(f"{what} {path}: nested deeper than {TOML_MAX_DEPTH} levels")
+    return parsed
+
+
+def _depth_over(data: dict, limit: int) -> bool:
+    """True if arrays and tables nest more than `limit` levels (the top table is level 1). Iterative:
+    a stack of (value, its level), so no nesting can exhaust Python's own stack."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        if level > limit:
+            return True
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 _MESSAGES = {

@@ -236,3 +236,37 @@ def test_real_tracker_on_hand_photos(tmp_path, data_dir, model):
             assert lm.shape == (21, 3)
             assert ((lm[:, :2] >= 0) & (lm[:, :2] <= 1)).all()
             assert hand["handedness"] in ("Left", "Right")
+
+
+def test_tiny_huge_and_fifo_photos_are_skipped_with_one_line_each(tmp_path):
+    # Before: the 2-px photo went to the detector and the drawing, the 48 MP one was decoded whole
+    # (144 MB) and the FIFO blocked cv2.imread forever. Run in a thread so a regression fails, not hangs.
+    import os
+    import threading
+
+    from tests.test_files import png_bomb
+
+    good = photo(tmp_path / "in" / "good.png")
+    narrow = photo(tmp_path / "in" / "narrow.png", w=2, h=64)
+    huge = tmp_path / "in" / "huge.png"
+    huge.write_bytes(png_bomb(8000, 6000))
+    fifo = tmp_path / "in" / "fifo.png"
+    os.mkfifo(fifo)
+    detector = FakeDetector()
+    got: list = []
+    worker = threading.Thread(target=lambda: got.append(run([good, narrow, huge, fifo], tmp_path / "out", detector)),
+                              daemon=True)
+    worker.start()
+    worker.join(20)
+    if worker.is_alive():
+        with open(fifo, "wb"):
+            pass
+        pytest.fail("annotate blocked on a FIFO")
+    code, lines, err = got[0]
+    assert code == 1
+    assert [line["path"] for line in lines] == [str(good)]
+    assert detector.calls == [((240, 320, 3), False)]
+    assert err.splitlines() == [
+        f"annotate: skipped {narrow}: image size 2x64 px is out of range (each side must be 16-8192 px)",
+        f"annotate: skipped {huge}: 8000x6000 px, over the cap of 40000000 pixels",
+        f"annotate: skipped {fifo}: not a regular file"]

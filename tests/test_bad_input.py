@@ -1,5 +1,6 @@
 """Hostile files, property-based: every malformed catalog, config, model or orders database gives
-exactly one InputError/KioskError line (never another exception) and writes nothing.
+exactly one InputError/KioskError line (never another exception) and writes nothing. And the
+video and image-folder sources: frames a camera could not give are one line, or skipped.
 
 Known bugs elsewhere are pinned as strict xfails with explicit examples, so they fail
 every run until fixed (and then the xfail must go).
@@ -27,7 +28,7 @@ from kiosk.errors import InputError, KioskError
 from kiosk.shop.cart import MAX_QTY_PER_LINE, Cart, Order, OrderLine
 from kiosk.shop.catalog import MAX_ITEMS, MAX_NAME_CHARS, MAX_PRICE_CENTS, Catalog, load_catalog
 from kiosk.store.orders import SQLiteOrderStore
-from kiosk.vision.model import MEMBERS, check_model
+from kiosk.vision.model import MARKERS, MEMBERS, check_model
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -368,9 +369,10 @@ def bundle(members: dict[str, bytes], method=zipfile.ZIP_STORED) -> bytes:
 
 
 TFLITE = b"\x1c\x00\x00\x00TFL3" + bytes(24)
-GOOD = {name: TFLITE for name in MEMBERS}
+GOOD = {name: TFLITE + MARKERS[name][0] for name in MEMBERS}  # a TFLite header and each model's own name
 member_names = st.sampled_from(list(MEMBERS)) | st.text(min_size=1, max_size=20).filter(lambda s: "\x00" not in s)
-member_data = st.binary(max_size=40) | st.just(TFLITE) | st.binary(max_size=8).map(lambda b: b"\0\0\0\0TFL3" + b)
+member_data = (st.binary(max_size=40) | st.just(TFLITE) | st.sampled_from(list(GOOD.values()))
+               | st.binary(max_size=8).map(lambda b: b"\0\0\0\0TFL3" + b))
 methods = st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
 
 
@@ -393,7 +395,7 @@ def test_model_zips_with_random_members(members, method):
         path.write_bytes(bundle(members, method))
         before = snap()
         got = load_model(path)
-        usable = all(members.get(m, b"")[4:8] == b"TFL3" for m in MEMBERS)
+        usable = all(members.get(m, b"")[4:8] == b"TFL3" and MARKERS[m][0] in members[m] for m in MEMBERS)
         assert (got is None) == usable
         assert snap() == before
 
@@ -538,3 +540,106 @@ def test_the_orders_file_is_owner_only_even_if_it_was_not(tmp_path):
     os.chmod(db, 0o644)
     export(db, tmp_path / "out.csv")
     assert db.stat().st_mode & 0o777 == 0o600
+
+
+# -- video files and image folders ----------------------------------------------------------------
+
+def write_video(path: Path, width: int, height: int, frames: int = 3) -> Path:
+    import cv2
+    import numpy as np
+
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (width, height))
+    assert writer.isOpened()
+    for _ in range(frames):
+        writer.write(np.full((height, width, 3), 120, np.uint8))
+    writer.release()
+    return path
+
+
+def test_a_video_2_px_wide_is_one_line_before_any_frame_is_drawn(tmp_path):
+    # Before: VideoFileSource took it, and the drawing failed later with a traceback.
+    from kiosk.vision.sources import VideoFileSource
+
+    good = VideoFileSource(write_video(tmp_path / "good.avi", 64, 48))
+    assert good.read().image.shape == (48, 64, 3)
+    good.close()
+    narrow = write_video(tmp_path / "narrow.avi", 2, 64)
+    with pytest.raises(InputError) as e:
+        VideoFileSource(narrow)
+    assert str(e.value) == f"video {narrow}: 2x64 px frames; each side must be 16-8192 px"
+
+
+def test_a_video_frame_outside_the_camera_sizes_is_one_line_naming_the_frame(tmp_path):
+    # A stream whose frames change size after a good first one (OpenCV reports the first size only).
+    import numpy as np
+
+    from kiosk.vision.sources import VideoFileSource
+
+    source = VideoFileSource(write_video(tmp_path / "v.avi", 64, 48))
+    real = source._cap
+
+    class Shrinking:
+        def read(self):
+            return True, np.zeros((48, 3, 3), np.uint8)
+
+        def release(self):
+            real.release()
+
+    source._cap = Shrinking()
+    assert source.read().index == 0  # the first frame, read when the file was opened
+    with pytest.raises(InputError) as e:
+        source.read()
+    assert str(e.value) == (f"video {tmp_path / 'v.avi'}: frame 1: image size 3x48 px is out of range "
+                            "(each side must be 16-8192 px)")
+
+
+def test_an_image_folder_skips_tiny_huge_and_broken_images_with_a_reason_each(tmp_path, monkeypatch):
+    # Before: the 2-px image was a frame (a traceback later, in drawing) and the 48 MP one was decoded whole.
+    import cv2
+    import numpy as np
+
+    from kiosk.vision.sources import ImageFolderSource
+    from tests.test_files import png_bomb
+
+    cv2.imwrite(str(tmp_path / "a-good.png"), np.full((48, 64, 3), 9, np.uint8))
+    cv2.imwrite(str(tmp_path / "b-narrow.png"), np.full((64, 2, 3), 9, np.uint8))
+    (tmp_path / "c-huge.png").write_bytes(png_bomb(8000, 6000))
+    (tmp_path / "d-broken.jpg").write_bytes(b"not a jpeg")
+    decoded: list = []
+    for name in ("imread", "imdecode"):
+        real = getattr(cv2, name)
+        monkeypatch.setattr(cv2, name, lambda *a, _real=real: decoded.append(1) or _real(*a))
+    source = ImageFolderSource(tmp_path)
+    frames = []
+    while (frame := source.read()) is not None:
+        frames.append(frame)
+    assert [f.image.shape for f in frames] == [(48, 64, 3)]
+    assert len(decoded) == 2  # the good image and the narrow one; never the 48 MP one
+    assert [p.name for p in source.skipped] == ["b-narrow.png", "c-huge.png", "d-broken.jpg"]
+    assert [source.reasons[p] for p in source.skipped] == [
+        f"image {tmp_path / 'b-narrow.png'}: image size 2x64 px is out of range (each side must be 16-8192 px)",
+        f"image {tmp_path / 'c-huge.png'}: 8000x6000 px, over the cap of 40000000 pixels",
+        f"image {tmp_path / 'd-broken.jpg'}: not a readable image"]
+
+
+def test_an_image_folder_skips_a_fifo_instead_of_waiting_on_it(tmp_path):
+    import threading
+
+    import cv2
+    import numpy as np
+
+    from kiosk.vision.sources import ImageFolderSource
+
+    os.mkfifo(tmp_path / "a.png")
+    cv2.imwrite(str(tmp_path / "b.png"), np.full((48, 64, 3), 9, np.uint8))
+    source = ImageFolderSource(tmp_path)
+    got: list = []
+    worker = threading.Thread(target=lambda: got.append(source.read()), daemon=True)
+    worker.start()
+    worker.join(5)
+    if worker.is_alive():
+        with open(tmp_path / "a.png", "wb"):
+            pass
+        pytest.fail("reading an image folder blocked on a FIFO")
+    assert got[0].image.shape == (48, 64, 3)
+    assert source.reasons == {tmp_path / "a.png": f"image {tmp_path / 'a.png'}: not a regular file"}

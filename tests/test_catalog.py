@@ -1,8 +1,11 @@
 """Tests for kiosk.shop.catalog: loading, validation (one InputError line naming file and entry) and money display."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import sys
+import threading
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -13,6 +16,8 @@ from hypothesis import strategies as st
 
 from kiosk.errors import InputError
 from kiosk.shop.catalog import MAX_ITEMS, Catalog, Item, load_catalog
+from tests.conftest import REPO
+from tests.test_files import png_bomb
 
 MAX_PRICE_TEXT = "10000.00"  # the documented maximum price: 10 000.00 in the catalog's currency
 MAX_CENTS = 1_000_000
@@ -312,3 +317,101 @@ def test_an_entry_that_is_not_a_table_is_named_by_its_index(tmp_path):
     path = tmp_path / "catalog.toml"
     path.write_text('items = [{ id = "apple", name = "Apple", price = "1" }, 7]\n', encoding="utf-8")
     assert load_error(path) == f"catalog {path}: items[1]: must be a table"
+
+
+# -- hostile catalog files and pictures ----------------------------------------------------------------
+
+
+
+
+def load_error_within(seconds: float, path: Path) -> str:
+    """load_error(path), in a thread: a load that blocks (a FIFO) fails the test instead of hanging the suite."""
+    got: list = []
+    worker = threading.Thread(target=lambda: got.append(load_error(path)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        if path.is_fifo():
+            with open(path, "wb"):  # a writer appears: the blocked open returns
+                pass
+        pytest.fail(f"loading {path} blocked for {seconds} s")
+    assert got, "load_catalog raised something other than InputError (see the thread's traceback)"
+    return got[0]
+
+
+def test_a_fifo_catalog_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "catalog.toml"
+    os.mkfifo(fifo)
+    assert load_error_within(5, fifo) == f"catalog {fifo}: not a regular file"
+
+
+def test_deeply_nested_catalog_is_one_line(tmp_path):
+    path = tmp_path / "catalog.toml"
+    path.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n" + catalog_text([GOOD]))
+    assert load_error_within(10, path) == f"catalog {path}: nested deeper than 32 levels"
+
+
+def test_a_catalog_over_a_mebibyte_is_refused_unread(tmp_path):
+    path = tmp_path / "catalog.toml"
+    path.write_text(catalog_text([GOOD]) + "# padding\n" * 110_000)
+    assert load_error_within(5, path).endswith("bytes, over the cap of 1048576 bytes")
+
+
+@pytest.mark.integration
+def test_layout_with_a_fifo_catalog_exits_2_with_one_line_instead_of_hanging(tmp_path):
+    fifo = tmp_path / "catalog.toml"
+    os.mkfifo(fifo)
+    try:
+        done = subprocess.run([sys.executable, str(REPO / "main.py"), "layout", "--catalog", str(fifo)], cwd=REPO,
+                              capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("layout --catalog FIFO hung")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [f"error: catalog {fifo}: not a regular file"]
+
+
+def test_a_picture_bomb_is_a_letter_tile_with_one_warning_and_is_never_decoded(tmp_path, monkeypatch, capsys):
+    # Before: pygame.image.load decoded this 100 KB PNG into 20000 x 20000 pixels (2.8 GB, 9 s).
+    import pygame
+
+    from kiosk.ui.layout import Picture, Rect
+    from kiosk.ui.renderer import PygameRenderer
+    from kiosk.ui.theme import THEME
+
+    (tmp_path / "bomb.png").write_bytes(png_bomb(20000, 20000))
+    (tmp_path / "big.png").write_bytes(png_bomb(5000, 4000))  # 20 MP: under Pillow's cap, over the picture cap
+    red = pygame.Surface((40, 20))
+    red.fill((250, 10, 10))
+    pygame.image.save(red, str(tmp_path / "red.png"))
+    items = [{**GOOD, "image": "bomb.png"}, {"id": "pear", "name": "Pear", "price": "1", "image": "big.png"},
+             {"id": "plum", "name": "Plum", "price": "1", "image": "red.png"}]
+    catalog = load_catalog(write_catalog(tmp_path, items))  # a picture is only found at load, not read
+    decoded: list = []
+    real_load = pygame.image.load
+
+    def spy(source, *args):
+        decoded.append(getattr(source, "name", None) or args[0] if args else str(source))
+        if "bomb" in str(source) or "big" in str(source):
+            raise pygame.error("the test refuses to decode a bomb")  # so the old code fails without 2.8 GB
+        return real_load(source, *args)
+
+    monkeypatch.setattr(pygame.image, "load", spy)
+    renderer = PygameRenderer(pygame.Surface((400, 400)))
+    capsys.readouterr()
+    bomb, big, plum = catalog.items
+    tiles = {}
+    for side in (120, 80):  # two sizes: two surfaces, one read and one warning per file
+        for item in (bomb, big):
+            tiles[item.id, side] = renderer._picture_surface(Picture(item.image, Rect(0, 0, side, side), item.id,
+                                                                     item.name))
+    assert decoded == []
+    palette = {tuple(c) for c in THEME.colors.confetti}
+    for (item_id, side), tile in tiles.items():
+        assert tile.get_size() == (side, side)
+        assert tuple(tile.get_at((side // 6, side // 4)))[:3] in palette  # the letter tile's colour
+    assert capsys.readouterr().err.splitlines() == [
+        f"warning: picture {bomb.image}: more than 178956970 pixels, over the cap of 16777216 pixels: "
+        "drawn as a letter tile",
+        f"warning: picture {big.image}: 5000x4000 px, over the cap of 16777216 pixels: drawn as a letter tile"]
+    shown = renderer._picture_surface(Picture(plum.image, Rect(0, 0, 80, 80), "plum", "Plum"))
+    assert decoded == ["red.png"] and tuple(shown.get_at((40, 20)))[:3] == (250, 10, 10)

@@ -4,6 +4,7 @@ Pixel checks run on off-screen Surfaces under SDL_VIDEODRIVER=dummy (tests/conft
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import numpy as np
@@ -260,3 +261,42 @@ def test_the_bold_instance_is_made_once_and_kept_in_the_cache(tmp_path, monkeypa
     again = fonts.bold_instance(source)  # made anew (its head table's date differs, nothing else)
     assert again[:4] == b"\x00\x01\x00\x00" and len(again) == len(made)
     fonts.bold_instance.cache_clear()
+
+
+# -- hostile font files ------------------------------------------------------------------------------
+
+
+def _dejavu_without(tag: str) -> bytes:
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(default_chain().faces[-1]))
+    del font[tag]
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def test_a_face_freetype_cannot_open_is_one_line_naming_the_file(tmp_path):
+    # No 'hhea': fontTools reads its cmap and cap height, FreeType refuses it. Before, the first
+    # text raised pygame.error "Passed a NULL pointer", a traceback with no file in it.
+    path = tmp_path / "nohhea.ttf"
+    path.write_bytes(_dejavu_without("hhea"))
+    face = Typeface(FontChain(path, fallbacks=[]))
+    with pytest.raises(fonts.InputError) as e:
+        face.render("A", PX, BLACK)
+    assert str(e.value).startswith(f"font file {path}: not a font file (") and "\n" not in str(e.value)
+
+
+def test_check_font_takes_a_real_font_and_refuses_the_rest_in_one_line(tmp_path):
+    fonts.check_font(default_chain().faces[-1])  # DejaVu Sans
+    fifo = tmp_path / "fifo.ttf"
+    os.mkfifo(fifo)
+    (tmp_path / "text.ttf").write_text("not a font\n")
+    (tmp_path / "nohead.ttf").write_bytes(_dejavu_without("head"))
+    for name, needle in (("fifo.ttf", "not a regular file"), ("text.ttf", "not a font file"),
+                         ("nohead.ttf", "not a font file (no 'head' table)"), ("absent.ttf", "file not found")):
+        with pytest.raises(ValueError) as e:
+            fonts.check_font(tmp_path / name)
+        assert str(tmp_path / name) in str(e.value) and needle in str(e.value) and "\n" not in str(e.value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 import zipfile
@@ -283,8 +284,55 @@ def test_a_zip_without_arrays_is_refused(tmp_path):
 
 
 def test_a_folder_is_not_a_model(tmp_path):
-    with pytest.raises(InputError, match="not a file"):
+    with pytest.raises(InputError, match="not a regular file"):
         M.load_model(tmp_path)
+
+
+def test_an_npz_bomb_is_refused_by_its_zip_directory_before_numpy_reads_it(tmp_path):
+    # Before: np.load inflated every array (a 4 MB file used 5 GB). Here 100 MB of zeros in a ~100 KB
+    # file, next to a real model's arrays: refused by the sizes the zip declares, nothing inflated.
+    import tracemalloc
+
+    from tests.test_files import npy_header, zip_of_zeros
+
+    path = tmp_path / "bomb.npz"
+    zip_of_zeros(path, "W9.npy", npy_header((25 * 1024 * 1024,)), 100 * 1024 * 1024 + 128)
+    with zipfile.ZipFile(path, "a") as zf:
+        for name, arr in arrays_of(tiny_model()).items():
+            with zf.open(f"{name}.npy", "w") as f:
+                np.lib.format.write_array(f, arr)
+    assert path.stat().st_size < 500_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError) as e:
+            M.load_model(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(e.value).startswith(f"gesture model {path}: unpacks to ") and "over the cap of 67108864 bytes" in str(e.value)
+    assert peak < 20 * 1024 * 1024
+
+
+def test_an_array_header_that_declares_terabytes_is_refused_before_numpy_allocates_it(tmp_path):
+    # Before: numpy allocated the 4 TB the header declares and the load died with MemoryError, a traceback.
+    from tests.test_files import npy_header
+
+    path = tmp_path / "liar.npz"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, arr in arrays_of(tiny_model()).items():
+            with zf.open(f"{name}.npy", "w") as f:
+                np.lib.format.write_array(f, arr)
+        zf.writestr("W9.npy", npy_header((2**40,)))
+    with pytest.raises(InputError) as e:
+        M.load_model(path)
+    assert str(e.value) == f"gesture model {path}: array 'W9' declares {4 * 2**40} bytes, more than the 128 its member holds"
+
+
+def test_a_fifo_is_not_a_model_and_does_not_block(tmp_path):
+    fifo = tmp_path / "g.npz"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        M.load_model(fifo)
 
 
 # --------------------------------------------------------------------------- the classifier

@@ -1,8 +1,14 @@
 """Hand model provisioning and the MediaPipe adapter."""
 from __future__ import annotations
 
+import getpass
+import os
 import struct
+import subprocess
+import sys
+import tempfile
 import zipfile
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -10,8 +16,9 @@ import pytest
 
 from kiosk.errors import KioskError
 from kiosk.types import Frame
-from kiosk.vision.model import MEMBERS, build_bundle, check_model, is_official
+from kiosk.vision.model import MARKERS, MAX_BUNDLE_UNPACKED, MEMBERS, build_bundle, check_model, is_official
 from kiosk.vision.tracker import MediaPipeHandTracker, _person_hand
+from tests.conftest import REPO
 
 
 def data_offsets(path):
@@ -81,3 +88,112 @@ def test_the_person_hand_is_the_same_in_a_photo_and_its_mirror(model, data_dir):
     assert raw[0].handedness == mirrored[0].handedness
     # Mirroring moves the fingertip to 1 - x.
     assert abs(raw[0].tip[0] - (1 - mirrored[0].tip[0])) < 0.02
+
+
+# -- hostile hand model files -------------------------------------------------------------------------
+
+
+
+DETECTOR = b"\x1c\x00\x00\x00TFL3" + bytes(16) + b"classifiers_palm"  # a TFLite header and each model's own name
+LANDMARKS = b"\x1c\x00\x00\x00TFL3" + bytes(16) + b"conv_world_landmarks"
+
+
+def write_bundle(path, members: dict[str, bytes]):
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_a_bundle_with_its_members_swapped_names_the_wrong_member(tmp_path):
+    # Before: both are TFLite files, so check_model took it, and MediaPipe failed later with a traceback.
+    good = write_bundle(tmp_path / "good.task", {"hand_detector.tflite": DETECTOR,
+                                                "hand_landmarks_detector.tflite": LANDMARKS})
+    check_model(good)
+    swapped = write_bundle(tmp_path / "swapped.task", {"hand_detector.tflite": LANDMARKS,
+                                                      "hand_landmarks_detector.tflite": DETECTOR})
+    with pytest.raises(KioskError) as e:
+        check_model(swapped)
+    assert str(e.value).startswith(f"hand model {swapped}: hand_detector.tflite holds the hand landmarks model, "
+                                   "not the palm detector (are the two members swapped?): ")
+    other = write_bundle(tmp_path / "other.task", {"hand_detector.tflite": DETECTOR,
+                                                  "hand_landmarks_detector.tflite": DETECTOR[:8] + bytes(40)})
+    with pytest.raises(KioskError, match="hand_landmarks_detector.tflite is not the hand landmarks model: "):
+        check_model(other)
+
+
+@pytest.mark.integration
+def test_the_real_bundle_with_its_members_swapped_is_refused(tmp_path, model):
+    with zipfile.ZipFile(model) as z:
+        real = {name: z.read(name) for name in MEMBERS}
+    assert all(marker in real[name] for name, (marker, _) in MARKERS.items())
+    swapped = write_bundle(tmp_path / "swapped.task", {"hand_detector.tflite": real["hand_landmarks_detector.tflite"],
+                                                      "hand_landmarks_detector.tflite": real["hand_detector.tflite"]})
+    with pytest.raises(KioskError, match="hand_detector.tflite holds the hand landmarks model"):
+        check_model(swapped)
+
+
+def test_an_unreadable_model_is_a_permission_problem_not_corrupt(tmp_path, monkeypatch):
+    # Before: "hand model FILE is corrupt (PermissionError)". As root every file is readable, so the
+    # refusal a 0600 file owned by another user gets is simulated at the open.
+    path = write_bundle(tmp_path / "hand_landmarker.task", {"hand_detector.tflite": DETECTOR,
+                                                           "hand_landmarks_detector.tflite": LANDMARKS})
+    real_open = os.open
+
+    def denied(p, *args, **kwargs):
+        if Path(p) == path:
+            raise PermissionError(13, "Permission denied", str(p))
+        return real_open(p, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
+    with pytest.raises(KioskError) as e:
+        check_model(path)
+    assert str(e.value) == f"hand model {path}: permission denied (the kiosk runs as user {getpass.getuser()!r})"
+
+
+@pytest.mark.integration
+def test_a_0600_model_owned_by_root_is_a_permission_problem_for_another_user():
+    """For real: the check runs as `nobody` on a root-owned 0600 bundle (root only, and only if `nobody` exists)."""
+    import pwd
+
+    try:
+        nobody = pwd.getpwnam("nobody")
+    except KeyError:
+        pytest.skip("no user 'nobody'")
+    if os.geteuid() != 0:
+        pytest.skip("only root can run a check as another user")
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        path = write_bundle(Path(tmp) / "hand_landmarker.task", {"hand_detector.tflite": DETECTOR,
+                                                                "hand_landmarks_detector.tflite": LANDMARKS})
+        os.chmod(path, 0o600)
+        code = ("import sys\nfrom pathlib import Path\nfrom kiosk.errors import KioskError\n"
+                "from kiosk.vision.model import check_model\n"
+                "try:\n    check_model(Path(sys.argv[1]))\nexcept KioskError as e:\n    print(e)\n")
+        env = {**os.environ, "USER": "nobody", "LOGNAME": "nobody", "PYTHONPATH": str(REPO)}
+        done = subprocess.run([sys.executable, "-c", code, str(path)], cwd="/", env=env, user=nobody.pw_uid,
+                              group=nobody.pw_gid, extra_groups=[], capture_output=True, text=True, timeout=60)
+    if done.returncode != 0 and "Permission denied" in done.stderr and "kiosk" not in done.stderr:
+        pytest.skip(f"`nobody` cannot run the venv's python here: {done.stderr.strip()[-200:]}")
+    assert done.stdout.strip() == f"hand model {path}: permission denied (the kiosk runs as user 'nobody')", done.stderr
+
+
+def test_a_zip_bomb_bundle_is_refused_by_its_directory(tmp_path):
+    from tests.test_files import zip_of_zeros
+
+    path = tmp_path / "bomb.task"
+    zip_of_zeros(path, "hand_detector.tflite", DETECTOR, MAX_BUNDLE_UNPACKED + 1)
+    with zipfile.ZipFile(path, "a") as z:  # otherwise a good bundle: only its size is wrong
+        z.writestr("hand_landmarks_detector.tflite", LANDMARKS)
+    with pytest.raises(KioskError) as e:
+        check_model(path)
+    assert str(e.value).startswith(f"hand model {path}: unpacks to {MAX_BUNDLE_UNPACKED + 1 + len(LANDMARKS)} bytes, "
+                                   f"over the cap of {MAX_BUNDLE_UNPACKED} bytes: ")
+
+
+def test_a_fifo_model_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "hand_landmarker.task"
+    os.mkfifo(fifo)
+    with pytest.raises(KioskError) as e:
+        check_model(fifo)
+    assert str(e.value) == f"hand model {fifo}: not a regular file"

@@ -85,7 +85,37 @@ def test_bad_values_name_the_key(tmp_path, text, key):
 def test_a_font_file_that_is_no_font_is_refused_at_load(tmp_path):
     (tmp_path / "f.ttf").write_bytes(b"\0" * 64)
     msg = error(write(tmp_path, "[fonts]\nfile = 'f.ttf'\n"))
-    assert ": fonts.file: " in msg and "is not a TrueType/OpenType font" in msg
+    assert ": fonts.file: " in msg and f"{tmp_path / 'f.ttf'}: not a font file" in msg
+
+
+def _without(tag: str) -> bytes:
+    """DejaVu Sans without one table: fontTools still reads its cmap, FreeType cannot draw it."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(DEJAVU))
+    del font[tag]
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("tag", ["head", "hhea", "hmtx", "loca"])
+def test_a_font_file_fonttools_half_reads_is_refused_at_load_not_at_the_first_text(tmp_path, tag):
+    # Before: the theme loaded (its cmap was fine) and the renderer died with KeyError 'head' or
+    # pygame.error "Passed a NULL pointer" at its first text.
+    (tmp_path / "f.ttf").write_bytes(_without(tag))
+    msg = error(write(tmp_path, "[fonts]\nfile = 'f.ttf'\n"))
+    assert ": fonts.file: " in msg and f"{tmp_path / 'f.ttf'}: not a font file (" in msg
+
+
+def test_a_font_path_that_is_a_fifo_is_refused_at_once(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "f.ttf")
+    msg = error(write(tmp_path, "[fonts]\nfile = 'f.ttf'\n"))
+    assert ": fonts.file: " in msg and "not a regular file" in msg
 
 
 def test_key_with_a_line_break_stays_one_line(tmp_path):

@@ -26,6 +26,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
@@ -45,6 +46,9 @@ FORMAT = "kiosk-gesture-mlp"
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """A larger file is refused before it is parsed (a model is ~100 KB; a file is input)."""
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+"""The arrays may unpack to this much at most (by the zip directory and each array's header, checked
+before numpy reads them): a small file whose arrays unpack to gigabytes is refused, not loaded."""
 REQUIRED_LABELS = ("none", "ok")
 MAX_LABELS = 64
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent.parent / "models" / "gestures.npz"
@@ -133,30 +137,20 @@ def load_model(path: Path) -> GestureModel:
     def bad(why: str) -> InputError:
         return InputError(f"gesture model {path}: {why}")
 
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise bad("file not found") from None
-    except OSError as e:
-        raise bad(f"cannot read ({e.strerror or e})") from None
-    if not path.is_file():
-        raise bad("not a file")
-    if size > MAX_FILE_BYTES:
-        raise bad(f"{size} bytes, larger than any gesture model ({MAX_FILE_BYTES} at most)")
-    try:
-        is_zip = zipfile.is_zipfile(path)
-    except OSError as e:
-        raise bad(f"cannot read ({e.strerror or e})") from None
-    if not is_zip:
+    data = files.read_bytes(path, "gesture model", MAX_FILE_BYTES)
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         raise bad("not a gesture model (not an .npz archive)")
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            files.check_npz(zf, "gesture model", path, MAX_UNPACKED_BYTES)
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
     except ValueError as e:
         if "pickle" in str(e).lower():
             raise bad("contains pickled objects, which are never loaded") from None
         raise bad(f"not a gesture model ({_first_line(e)})") from None
-    except (OSError, zipfile.BadZipFile, EOFError, KeyError) as e:
+    except (OSError, zipfile.BadZipFile, EOFError, KeyError, RuntimeError, NotImplementedError, zlib.error) as e:
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method
         raise bad(f"not a gesture model (not a readable .npz archive: {_first_line(e)})") from None
     return _from_arrays(arrays, bad)
 

@@ -8,7 +8,11 @@ Format (see assets/catalog.toml)::
     id = "apple"            # lowercase letters, digits, '-' or '_'; unique
     name = "Apple"          # shown on screen, at most 40 characters, each with a glyph in the kiosk's fonts
     price = "0.45"          # a decimal string (or integer), > 0, at most 2 decimals
-    image = "images/apple.png"  # optional, relative to the catalog file
+    image = "images/apple.png"  # optional, relative to the catalog file; see read_picture
+
+A picture must exist when the catalog loads; it is read when it is first drawn, by
+`read_picture`: a picture over MAX_PICTURE_BYTES or MAX_PICTURE_PIXELS (by its header, before
+anything is decoded), or no image at all, is drawn as the item's letter tile, with one warning.
 
 Prices become integer cents; floats are refused because 0.1 + 0.2 != 0.3.
 
@@ -27,6 +31,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from kiosk import files
 from kiosk.errors import invalid, read_toml
 
 MAX_ITEMS = 500
@@ -34,6 +39,11 @@ MAX_PRICE_CENTS = 1_000_000  # 10 000.00 in the catalog's currency
 MAX_NAME_CHARS = 40
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF "}
+MAX_PICTURE_PIXELS = 4096 * 4096
+"""A picture with more pixels (by its header) is never decoded. Pictures ship at 512 x 512 and are
+drawn at most a few hundred px wide; this still takes a 12 MP phone photo as it is."""
+MAX_PICTURE_BYTES = 16 * 1024 * 1024
+"""A picture file larger than this is not read."""
 
 
 @dataclass(frozen=True)
@@ -209,6 +219,13 @@ def load_catalog(path: Path) -> Catalog:
         return parse_catalog(data, path.parent)
     except ValidationError as e:
         raise invalid("catalog", path, e, note=lambda loc: _item_id(data, loc)) from None
+
+
+def read_picture(path: Path) -> bytes:
+    """An item picture's bytes, for the UI to decode: a regular file within MAX_PICTURE_BYTES whose
+    header says an image of at most MAX_PICTURE_PIXELS. Anything else is one InputError line
+    (`picture FILE: 20000x20000 px, over the cap of ... pixels`); nothing is decoded here."""
+    return files.read_image(path, "picture", MAX_PICTURE_PIXELS, MAX_PICTURE_BYTES)
 
 
 def _item_id(data: dict, loc: tuple) -> str:

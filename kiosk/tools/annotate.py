@@ -24,7 +24,7 @@ import numpy as np
 from kiosk import files
 from kiosk.errors import InputError
 from kiosk.types import HAND_CONNECTIONS, WRIST, Hand
-from kiosk.vision.sources import IMAGE_SUFFIXES
+from kiosk.vision.sources import IMAGE_SUFFIXES, read_still
 
 # One BGR colour per hand, in detection order (cycled if there are more hands).
 HAND_COLOURS: tuple[tuple[int, int, int], ...] = (
@@ -186,9 +186,10 @@ def annotate(inputs: list[Path], out_dir: Path, detector, classifier, out: TextI
         try:
             if reason is not None:
                 raise _Skip(reason)
-            image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-            if image is None or image.size == 0:
-                raise _Skip("not a readable image")
+            try:
+                image = read_still(path)  # header checked first: an image bomb is never decoded
+            except InputError as e:
+                raise _Skip(str(e).removeprefix(f"image {path}: ")) from None
             hands = list(detector.detect(image, mirrored=False))
             labels = [classifier.classify(hand).label for hand in hands]
             annotated = draw_hands(image, hands, [f"{h.handedness} {g}" for h, g in zip(hands, labels)])

@@ -20,9 +20,11 @@ entries with this run's settings whose image is gone are dropped.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import sys
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -30,13 +32,17 @@ from typing import Protocol, TextIO
 import numpy as np
 
 from kiosk.errors import InputError
-from kiosk.files import write_atomic
+from kiosk.files import check_npz, decode_image, read_bytes, read_image, write_atomic
 from kiosk.training.synthetic import LandmarkSet
 from kiosk.types import Hand
 from kiosk.vision.sources import IMAGE_SUFFIXES
 
 CACHE_NAME = ".landmarks-cache.npz"
 CACHE_FORMAT = "kiosk-landmarks-cache-1"
+CACHE_MAX_BYTES = 64 * 1024 * 1024
+"""A larger cache file is not read (it is only a cache: the landmarks are detected again)."""
+CACHE_MAX_UNPACKED = 256 * 1024 * 1024
+"""Nor one whose arrays unpack to more: an entry is about 600 bytes, so 400 000 photos fit, a zip bomb does not."""
 LABEL_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
 
@@ -109,7 +115,11 @@ def scan_dataset(root: Path, require_none: bool = True) -> Scan:
 
 def detector_settings(hand_model: Path, min_detection_confidence: float, num_hands: int) -> str:
     """The cache key's settings part: what decides the landmarks besides the image."""
-    digest = hashlib.sha256(Path(hand_model).read_bytes()).hexdigest() if Path(hand_model).is_file() else "?"
+    from kiosk.vision.model import MAX_BUNDLE_BYTES
+
+    hand_model = Path(hand_model)
+    digest = (hashlib.sha256(read_bytes(hand_model, "hand model", MAX_BUNDLE_BYTES)).hexdigest()
+              if hand_model.is_file() else "?")
     return json.dumps({"hand_model_sha256": digest, "num_hands": int(num_hands), "mirrored": True,
                        "min_detection_confidence": round(float(min_detection_confidence), 6)}, sort_keys=True)
 
@@ -136,9 +146,13 @@ def settings_id(settings: str) -> str:
 
 
 def read_cache(path: Path) -> dict[str, Entry]:
-    """key -> Entry. A missing, foreign or damaged cache is empty (it is only a cache)."""
+    """key -> Entry. A missing, foreign, damaged or oversized cache (over CACHE_MAX_BYTES on disk or
+    CACHE_MAX_UNPACKED unpacked, checked before numpy reads it) is empty: it is only a cache."""
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        data = read_bytes(path, "landmark cache", CACHE_MAX_BYTES)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            check_npz(zf, "landmark cache", path, CACHE_MAX_UNPACKED)
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             if str(npz["format"]) != CACHE_FORMAT:
                 return {}
             keys, found, world = npz["key"], npz["found"], npz["world"]
@@ -152,8 +166,6 @@ def read_cache(path: Path) -> dict[str, Entry]:
 
 
 def write_cache(path: Path, entries: dict[str, Entry]) -> None:
-    import io
-
     keys = sorted(entries)
     buf = io.BytesIO()
     np.savez_compressed(
@@ -187,21 +199,17 @@ def extract(scan: Scan, detector_factory, settings: str, cache_path: Path | None
     for path, label in tqdm(scan.items, desc="extracting landmarks", unit="image", file=sys.stderr,
                             disable=progress is False, leave=False):
         try:
-            data = path.read_bytes()
-        except OSError as e:
-            print(f"train: skipped {path}: cannot read ({e.strerror or e})", file=err)
+            data = read_image(path, "image")  # header checked: an image bomb is never decoded
+            key = hashlib.sha256(settings.encode("utf-8") + b"\0" + data).hexdigest()
+            image = None if key in cache else decode_image(data, "image", path)
+        except InputError as e:
+            print(f"train: skipped {path}: {str(e).removeprefix(f'image {path}: ')}", file=err)
             unreadable.append(path)
             continue
-        key = hashlib.sha256(settings.encode("utf-8") + b"\0" + data).hexdigest()
         if key in cache:
             entry = cache[key]
             cached += 1
         else:
-            image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) if data else None
-            if image is None or image.size == 0:
-                print(f"train: skipped {path}: not a readable image", file=err)
-                unreadable.append(path)
-                continue
             if detector is None:
                 detector = detector_factory()
             try:

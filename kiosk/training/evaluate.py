@@ -150,14 +150,17 @@ def run_photos(items: list[tuple[Path, str]], detector, classifier, err: TextIO 
     import cv2
     from tqdm import tqdm
 
+    from kiosk.files import read_photo
+
     err = err or sys.stderr
     results, unreadable = [], []
     variants = [("", None), *AUGMENTATIONS.items()] if augment else [("", None)]
     for path, label in tqdm(items, desc="evaluating", unit="photo", file=sys.stderr, disable=progress is False,
                             leave=False):
-        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-        if image is None or image.size == 0:
-            print(f"eval-gestures: skipped {path}: not a readable image", file=err)
+        try:
+            image = read_photo(path, "image")  # header checked first: an image bomb is never decoded
+        except InputError as e:
+            print(f"eval-gestures: skipped {path}: {str(e).removeprefix(f'image {path}: ')}", file=err)
             unreadable.append(str(path))
             continue
         for name, transform in variants:

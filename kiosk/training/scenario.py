@@ -87,6 +87,8 @@ def compose(folder: Path, source: str, out: Path, seed: int = 0, ok_frames: int 
     """Write `out` (mp4) and its truth (`out` with .json) for `source`; returns the truth."""
     import cv2
 
+    from kiosk.files import read_photo
+
     folder = Path(folder)
     rng = np.random.default_rng(seed)
     shots = _shots(folder, source)
@@ -98,10 +100,7 @@ def compose(folder: Path, source: str, out: Path, seed: int = 0, ok_frames: int 
     chosen["thumbs_down"] = _pick(down_shots, "thumbs_down", rng, down_from)
     images = {}
     for label, shot in chosen.items():
-        image = cv2.imread(str(folder / shot.file), cv2.IMREAD_COLOR)
-        if image is None:
-            raise InputError(f"make-scenario: cannot read {folder / shot.file}")
-        images[label] = image
+        images[label] = read_photo(folder / shot.file, "make-scenario: photo")  # header checked before decoding
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), FPS, SIZE)

@@ -41,7 +41,8 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from kiosk.errors import KioskError
+from kiosk import files
+from kiosk.errors import InputError, KioskError
 from kiosk.files import cache_dir, write_atomic
 
 CAP_HEIGHT = 0.5
@@ -54,6 +55,8 @@ NOTO_SCRIPTS = tuple(f"NotoSans{script}[wght].ttf" for script in (
     "Kannada", "Malayalam", "Sinhala", "Thai", "Lao", "Khmer", "Myanmar", "Armenian", "Georgian", "Ethiopic"))
 NOTO_SYMBOLS = "NotoSansSymbols[wght].ttf"
 NOTO_EMOJI = "NotoEmoji[wght].ttf"
+MAX_FONT_BYTES = 64 * 1024 * 1024
+"""A font file larger than this is refused unread (Noto Sans is 2 MB, a whole CJK font 20 MB)."""
 
 BOLD_SECONDS: dict[Path, float] = {}
 """How long each bold instance took to make, seconds (read, instance, write): a figure to report."""
@@ -88,17 +91,51 @@ def _dejavu() -> Path | None:
 def default_fallbacks() -> tuple[Path, ...]:
     """The faces after the first: Noto Sans for other scripts, Symbols, Emoji, then DejaVu Sans."""
     noto = _noto_dir()
-    files = [noto / name for name in (*NOTO_SCRIPTS, NOTO_SYMBOLS, NOTO_EMOJI)]
+    faces = [noto / name for name in (*NOTO_SCRIPTS, NOTO_SYMBOLS, NOTO_EMOJI)]
     dejavu = _dejavu()
-    return tuple(files) + ((dejavu,) if dejavu is not None else ())
+    return tuple(faces) + ((dejavu,) if dejavu is not None else ())
 
 
 def _open(path: Path, lazy: bool = True):
+    """A font file as a fontTools TTFont, read with kiosk.files.read_bytes (a regular file of at most
+    MAX_FONT_BYTES; anything else is one InputError line)."""
     from fontTools.ttLib import TTFont
 
-    if not path.is_file():
-        raise KioskError(f"font file {path} not found")
-    return TTFont(str(path), lazy=lazy, fontNumber=0)  # fontNumber: the first face of a .ttc
+    data = files.read_bytes(Path(path), "font file", MAX_FONT_BYTES)
+    return TTFont(io.BytesIO(data), lazy=lazy, fontNumber=0)  # fontNumber: the first face of a .ttc
+
+
+def check_font(path: Path) -> None:
+    """Raise ValueError("FILE: not a font file (...)") unless `path` is a font the kiosk can draw with: a
+    Unicode character map and the tables FreeType needs (head, hhea, hmtx, maxp, and outlines: glyf and
+    loca, or CFF). A file fontTools reads but FreeType cannot open is refused here, at load, not at
+    the first text. Pure (fontTools); every problem, unreadable files included, is a ValueError."""
+    def bad(reason: str) -> ValueError:
+        return ValueError(f"{path}: not a font file ({reason})")
+
+    try:
+        font = _open(path)
+        missing = [tag for tag in ("cmap", "head", "hhea", "hmtx", "maxp") if tag not in font]
+        outlines = "glyf" in font and "loca" in font or "CFF " in font or "CFF2" in font
+        for tag in ("head", "hhea", "hmtx", "maxp"):
+            if tag not in missing:
+                font[tag]  # noqa: B018 - decompiled here, so a damaged table fails now
+        cmap = font.getBestCmap() if "cmap" not in missing else None
+    except KioskError as e:  # not found, permission denied, not a regular file, too large
+        raise ValueError(str(e)) from None
+    except Exception as e:  # noqa: BLE001 - fontTools raises TTLibError, struct.error, KeyError... on a broken file
+        raise bad(_first_line(e)) from None
+    if missing:
+        raise bad(f"no {', '.join(repr(t) for t in missing)} table")
+    if not outlines:
+        raise bad("no outlines: neither 'glyf' and 'loca' nor 'CFF' tables")
+    if not cmap:
+        raise bad("no Unicode character map")
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return f"{type(e).__name__}: {text.splitlines()[0]}" if text else type(e).__name__
 
 
 @functools.lru_cache(maxsize=64)
@@ -110,9 +147,9 @@ def coverage(path: Path) -> frozenset[int]:
     except KioskError:
         raise
     except Exception as e:  # fontTools raises TTLibError, struct.error, KeyError... on a broken file
-        raise ValueError(f"{path} is not a TrueType/OpenType font ({type(e).__name__}: {e})") from None
+        raise ValueError(f"{path}: not a font file ({_first_line(e)})") from None
     if not cmap:
-        raise ValueError(f"{path} is not a TrueType/OpenType font with a Unicode character map")
+        raise ValueError(f"{path}: not a font file (no Unicode character map)")
     return frozenset(cmap)
 
 
@@ -132,7 +169,7 @@ def bold_instance(path: Path) -> bytes | None:
     weight axis reaching past its default (use synthetic bold then). A cache that cannot be read or
     written is only slower: the instance is made again.
     """
-    data = Path(path).read_bytes()
+    data = files.read_bytes(Path(path), "font file", MAX_FONT_BYTES)
     cached = cache_dir() / f"{hashlib.sha256(data).hexdigest()[:32]}-wght{BOLD_WEIGHT}.ttf"
     try:
         if cached.is_file():
@@ -377,7 +414,11 @@ class Typeface:
             path = self.chain.faces[face]
             data = bold_instance(path) if bold else None
             # Each Font reads its file lazily: one BytesIO each, never a shared position.
-            font = pygame.font.Font(io.BytesIO(data) if data is not None else str(path), key[1])
+            try:
+                font = pygame.font.Font(io.BytesIO(data) if data is not None else str(path), key[1])
+                font.size("A")  # FreeType opens some broken files and fails at their first glyph
+            except (pygame.error, OSError, ValueError) as e:  # what check_font missed and FreeType refuses
+                raise InputError(f"font file {path}: not a font file ({_first_line(e)})") from None
             if bold and data is None:
                 font.set_bold(True)  # no weight axis: FreeType's synthetic emboldening
             if arabic:

@@ -13,6 +13,7 @@ came onto the button under it. So a test that feeds the same frames gets the sam
 """
 from __future__ import annotations
 
+import io
 import math
 import sys
 import zlib
@@ -23,6 +24,8 @@ import cv2
 import numpy as np
 import pygame
 
+from kiosk.errors import InputError
+from kiosk.shop.catalog import read_picture
 from kiosk.types import DEFAULT_ACTIVE_REGION, HAND_CONNECTIONS, Hand, Region
 from kiosk.ui.fonts import Typeface
 from kiosk.ui.hud import POINT_OK_CLICK, POINT_OK_SECONDS, DebugInfo, Hud, attract_frames
@@ -69,6 +72,7 @@ class PygameRenderer:
         self._texts: dict[tuple, pygame.Surface] = {}
         self._fits: dict[tuple[str, int, int], tuple[str, int]] = {}
         self._pictures: dict[tuple, pygame.Surface] = {}
+        self._bad_pictures: set = set()  # picture files that failed once: their letter tile, no second read
         self._pic: Rect | None = None  # where the camera picture goes, screen px
         self._pic_key: tuple | None = None
         self._feed_image: np.ndarray | None = None
@@ -570,10 +574,14 @@ class PygameRenderer:
         return image
 
     def _load_picture(self, picture: Picture) -> pygame.Surface:
+        """The picture scaled into its box; a picture that cannot be read, is no image or is too large (by
+        its header: kiosk.shop.catalog.read_picture, so a bomb is never decoded) is the item's letter tile,
+        with one warning line per file."""
         w, h = picture.rect.w, picture.rect.h
-        if picture.path is not None:
+        if picture.path is not None and picture.path not in self._bad_pictures:
             try:
-                image = pygame.image.load(str(picture.path))
+                data = read_picture(picture.path)
+                image = pygame.image.load(io.BytesIO(data), picture.path.name)
                 if pygame.display.get_surface() is not None:
                     image = image.convert_alpha()  # the display's format: every blit of it is fast
                 elif image.get_bitsize() < 24:  # smoothscale wants 24 or 32 bits; a palette PNG is copied over
@@ -583,9 +591,16 @@ class PygameRenderer:
                 scale = min(w / image.get_width(), h / image.get_height())
                 size = (max(1, round(image.get_width() * scale)), max(1, round(image.get_height() * scale)))
                 return pygame.transform.smoothscale(image, size)
+            except InputError as e:
+                self._picture_failed(picture.path, str(e))
             except (pygame.error, OSError, ZeroDivisionError, ValueError):
-                pass  # drawn as a generated tile: a missing picture never hides the item
+                self._picture_failed(picture.path, f"picture {picture.path}: not a readable image")
         return self.generated_tile(picture.key, picture.label, min(w, h))
+
+    def _picture_failed(self, path, why: str) -> None:
+        """Once per file: a letter tile stands in for it from now on, and one line says why."""
+        self._bad_pictures.add(path)
+        print(f"warning: {why}: drawn as a letter tile", file=sys.stderr)
 
     def generated_tile(self, key: str, label: str, side: int) -> pygame.Surface:
         """An item without a picture: a rounded square in the item's own colour (from the theme's palette, by

@@ -51,11 +51,11 @@ def _font_file(value: object, info: ValidationInfo) -> Path | None:
         raise ValueError("must be a file path, or \"\" for the built-in Noto Sans")
     base = (info.context or {}).get("base")
     path = (base / value).resolve() if base is not None else Path(value)
-    if not path.is_file():
+    if not path.exists():
         raise ValueError(f"font file not found at {path}")
-    from kiosk.ui.fonts import coverage  # fontTools, only when a theme names a font
+    from kiosk.ui.fonts import check_font  # fontTools, only when a theme names a font
 
-    coverage(path)  # a file that is no font stops the kiosk here, not at its first text
+    check_font(path)  # a file that is no font (or a FIFO, or unreadable) stops the kiosk here, not at its first text
     return path
 
 

@@ -17,7 +17,7 @@ import zlib
 from pathlib import Path
 
 from kiosk import files
-from kiosk.errors import KioskError
+from kiosk.errors import InputError, KioskError
 from kiosk.files import cache_dir
 
 WHEEL_VERSION = "0.10.21"
@@ -32,27 +32,52 @@ MEMBERS = {
         "11c272b891e1a99ab034208e23937a8008388cf11ed2a9d776ed3d01d0ba00e3",
     ),
 }
+MARKERS = {
+    "hand_detector.tflite": (b"palm", "the palm detector"),
+    "hand_landmarks_detector.tflite": (b"landmark", "the hand landmarks model"),
+}
+"""Bytes each member's TFLite metadata has and the other's lacks (tensor and model names): how a
+bundle with its two members swapped, or another model in their place, is told from the real one."""
+MAX_BUNDLE_BYTES = 64 * 1024 * 1024
+"""The official bundle is 7.8 MB; a larger file is refused unread."""
+MAX_BUNDLE_UNPACKED = 64 * 1024 * 1024
+"""Its members may unpack to this much at most (by the zip directory; a zip bomb is never inflated)."""
 HOW_TO_PROVISION = "run `python main.py setup-model` (or `python3 dev.py kiosk`), or pass --model FILE"
 _ALIGN = 64  # TFLite maps the model in place only if its bytes are aligned in the zip
 
 
-
 def check_model(path: Path) -> None:
-    """Raise KioskError (one line naming the file) unless `path` is a usable hand model bundle."""
-    if not path.is_file():
-        raise KioskError(f"hand model {path} not found: {HOW_TO_PROVISION}")
+    """Raise KioskError (one line naming the file) unless `path` is a usable hand model bundle: a regular
+    file the kiosk may read, within MAX_BUNDLE_BYTES, whose members unpack to at most MAX_BUNDLE_UNPACKED,
+    with both MEMBERS, each a TFLite model of its own kind (MARKERS: two members swapped are named)."""
+    path = Path(path)
     try:
-        with zipfile.ZipFile(path) as z:
+        f = files.open_regular(path, "hand model", MAX_BUNDLE_BYTES)
+    except InputError as e:
+        if "file not found" in str(e):
+            raise KioskError(f"hand model {path} not found: {HOW_TO_PROVISION}") from None
+        raise KioskError(str(e)) from None  # permission denied (and who the kiosk runs as), not a file, too large
+    try:
+        with f, zipfile.ZipFile(f) as z:
+            try:
+                files.check_zip(z, "hand model", path, MAX_BUNDLE_UNPACKED)
+            except InputError as e:
+                raise KioskError(f"{e}: {HOW_TO_PROVISION}") from None
             names = set(z.namelist())
             for member in MEMBERS:
                 if member not in names:
                     raise KioskError(f"hand model {path} is not a hand_landmarker.task (no {member}): {HOW_TO_PROVISION}")
-                with z.open(member) as f:
-                    if f.read(8)[4:8] != b"TFL3":
-                        raise KioskError(f"hand model {path}: {member} is not a TFLite model: {HOW_TO_PROVISION}")
             bad = z.testzip()
             if bad is not None:
                 raise KioskError(f"hand model {path} is corrupt ({bad} fails its checksum): {HOW_TO_PROVISION}")
+            for member, (marker, kind) in MARKERS.items():
+                data = z.read(member)
+                if data[4:8] != b"TFL3":
+                    raise KioskError(f"hand model {path}: {member} is not a TFLite model: {HOW_TO_PROVISION}")
+                if marker not in data:
+                    held = [k for m, (other, k) in MARKERS.items() if m != member and other in data]
+                    what = f"holds {held[0]}, not {kind} (are the two members swapped?)" if held else f"is not {kind}"
+                    raise KioskError(f"hand model {path}: {member} {what}: {HOW_TO_PROVISION}")
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error, ValueError) as e:
         # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method.
         raise KioskError(f"hand model {path} is corrupt ({type(e).__name__}): {HOW_TO_PROVISION}") from None
