@@ -229,3 +229,18 @@ def test_outputs_never_replace_the_catalog_or_the_config(floor, capsys):
         code, err = run_main(["--config", config, *argv], capsys)
         assert code == 2 and "is the kiosk's own" in err, (argv, err)
     assert (catalog.read_bytes(), config.read_bytes()) == before
+
+
+@pytest.mark.integration
+def test_train_that_finds_no_hand_ends_in_one_line_without_a_mediapipe_complaint(tmp_path, model):
+    """Before, the hand detector was left to the garbage collector and Python printed
+    'Exception ignored in HandLandmarker.__del__' with a traceback after the error line."""
+    for label in ("ok", "none"):
+        (tmp_path / "ds" / label).mkdir(parents=True)
+        for k in range(2):
+            cv2.imwrite(str(tmp_path / "ds" / label / f"{k}.png"), np.full((96, 128, 3), 60 * k, np.uint8))
+    proc = kiosk_process("train", tmp_path / "ds", "--model", model)
+    _, err = proc.communicate(timeout=300)
+    lines = [line for line in err.splitlines() if "extracting landmarks" not in line]
+    assert proc.returncode == 2 and "Exception ignored" not in err and "Traceback" not in err, err
+    assert lines[-1] == f"error: dataset {tmp_path / 'ds'}: no hand found in any of its 4 images"

@@ -19,6 +19,8 @@ entries with this run's settings whose image is gone are dropped.
 """
 from __future__ import annotations
 
+import contextlib
+
 import hashlib
 import io
 import json
@@ -196,41 +198,44 @@ def extract(scan: Scan, detector_factory, settings: str, cache_path: Path | None
     no_hand, unreadable = [], []
     cached = detected = 0
     detector = None
-    for path, label in tqdm(scan.items, desc="extracting landmarks", unit="image", file=sys.stderr,
-                            disable=progress is False, leave=False):
-        try:
-            data = read_image(path, "image")  # header checked: an image bomb is never decoded
-            key = hashlib.sha256(settings.encode("utf-8") + b"\0" + data).hexdigest()
-            image = None if key in cache else decode_image(data, "image", path)
-        except InputError as e:
-            print(f"train: skipped {path}: {str(e).removeprefix(f'image {path}: ')}", file=err)
-            unreadable.append(path)
-            continue
-        if key in cache:
-            entry = cache[key]
-            cached += 1
-        else:
-            if detector is None:
-                detector = detector_factory()
+    with contextlib.ExitStack() as stack:  # the detector is closed however the loop ends: a MediaPipe task
+        # left to the garbage collector at exit prints 'Exception ignored in HandLandmarker.__del__'
+        for path, label in tqdm(scan.items, desc="extracting landmarks", unit="image", file=sys.stderr,
+                                disable=progress is False, leave=False):
             try:
-                hand = _largest(list(detector.detect(cv2.flip(image, 1), mirrored=True)))
-            except (RuntimeError, ValueError) as e:
-                print(f"train: skipped {path}: the hand detector failed ({str(e).strip()[:120]})", file=err)
+                data = read_image(path, "image")  # header checked: an image bomb is never decoded
+                key = hashlib.sha256(settings.encode("utf-8") + b"\0" + data).hexdigest()
+                image = None if key in cache else decode_image(data, "image", path)
+            except InputError as e:
+                print(f"train: skipped {path}: {str(e).removeprefix(f'image {path}: ')}", file=err)
                 unreadable.append(path)
                 continue
-            detected += 1
-            if hand is None:
-                entry = (False, np.zeros((21, 3), np.float32), "", sid)
+            if key in cache:
+                entry = cache[key]
+                cached += 1
             else:
-                entry = (True, np.asarray(hand.world, np.float32).reshape(21, 3), hand.handedness, sid)
-        used[key] = entry
-        if not entry[0]:
-            no_hand.append(path)
-            continue
-        worlds.append(entry[1])
-        hands.append(entry[2])
-        labels.append(label)
-        sources.append(str(path))
+                if detector is None:
+                    detector = detector_factory()
+                    stack.callback(detector.close)
+                try:
+                    hand = _largest(list(detector.detect(cv2.flip(image, 1), mirrored=True)))
+                except (RuntimeError, ValueError) as e:
+                    print(f"train: skipped {path}: the hand detector failed ({str(e).strip()[:120]})", file=err)
+                    unreadable.append(path)
+                    continue
+                detected += 1
+                if hand is None:
+                    entry = (False, np.zeros((21, 3), np.float32), "", sid)
+                else:
+                    entry = (True, np.asarray(hand.world, np.float32).reshape(21, 3), hand.handedness, sid)
+            used[key] = entry
+            if not entry[0]:
+                no_hand.append(path)
+                continue
+            worlds.append(entry[1])
+            hands.append(entry[2])
+            labels.append(label)
+            sources.append(str(path))
     if cache_path is not None and detected:
         kept = {k: e for k, e in cache.items() if e[3] != sid}  # other settings' entries stay
         try:
