@@ -10,7 +10,7 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
 from kiosk.errors import KioskError
 from kiosk.shop.cart import Order, OrderLine
@@ -53,6 +53,7 @@ def only_one_line_errors(path: Path) -> None:
 @FUZZ
 @given(edits=st.lists(st.tuples(st.integers(0, 2 ** 20), st.binary(min_size=1, max_size=64)), min_size=1,
                       max_size=6))
+@example(edits=[(3902, b"\x80")])  # found by this test: the schema's text no longer UTF-8 (a UnicodeDecodeError)
 def test_a_database_with_bytes_overwritten_opens_or_is_refused_in_one_line(tmp_path_factory, edits):
     folder = tmp_path_factory.mktemp("db")
     data = bytearray(valid_database(tmp_path_factory.getbasetemp()))

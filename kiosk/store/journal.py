@@ -26,7 +26,7 @@ from pathlib import Path
 from kiosk.errors import KioskError
 from kiosk.shop.cart import MAX_QTY_PER_LINE, Cart
 from kiosk.shop.catalog import Catalog, Item
-from kiosk.store.orders import SQLiteOrderStore, _reason, check_columns
+from kiosk.store.orders import DB_ERRORS, SQLiteOrderStore, _reason, check_columns
 
 MAX_LINES = 1000
 """More lines than any catalog has items: a journal with more is not ours."""
@@ -78,7 +78,7 @@ class CartJournal:
             self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute(_TABLE)
             check_columns(self._conn, "cart_journal", _COLUMNS, self._error)
-        except sqlite3.Error as e:
+        except DB_ERRORS as e:
             self.close()
             raise self._error(_reason(e)) from None
         except KioskError:
@@ -114,7 +114,7 @@ class CartJournal:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-        except sqlite3.Error as e:
+        except DB_ERRORS as e:
             raise self._error(f"cannot save the cart: {_reason(e)}") from None
         self._last = (tuple(lines), screen, order_uid)
 
@@ -146,7 +146,7 @@ class CartJournal:
                     stored = conn.execute("SELECT 1 FROM orders WHERE uid = ?", (row[4],)).fetchone() is not None
             finally:
                 conn.execute("COMMIT")
-        except sqlite3.Error as e:
+        except DB_ERRORS as e:
             raise self._error(f"cannot read the cart: {_reason(e)}") from None
         if row is None:
             return None
@@ -161,7 +161,7 @@ class CartJournal:
         """Forget the journaled cart (after an order is stored, a timeout, or an emptied cart)."""
         try:
             self._db().execute("DELETE FROM cart_journal")  # autocommit: one transaction
-        except sqlite3.Error as e:
+        except DB_ERRORS as e:
             raise self._error(f"cannot clear the cart: {_reason(e)}") from None
         self._session, self._last = None, ()
 

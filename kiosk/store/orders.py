@@ -156,7 +156,7 @@ class SQLiteOrderStore:
             self._check()
             self.recovered = self._store_parked()
             """Orders kept aside by an earlier failed save, stored now (see `_park`)."""
-        except sqlite3.Error as e:
+        except DB_ERRORS as e:
             self.close()
             raise self._error(_reason(e)) from None
         except KioskError:
@@ -243,7 +243,7 @@ class SQLiteOrderStore:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-        except sqlite3.Error as e:
+        except DB_ERRORS as e:
             raise self._error(f"cannot save order {order.uid!r}: {_reason(e)}"
                               + (f" (kept in {kept} until it can be)" if kept else "")) from None
         with contextlib.suppress(OSError):
@@ -309,7 +309,7 @@ class SQLiteOrderStore:
                 return [self._build(row) for row in rows]
             finally:
                 conn.execute("COMMIT")
-        except sqlite3.Error as e:
+        except DB_ERRORS as e:
             raise self._error(f"cannot read orders: {_reason(e)}") from None
 
     def _load_by_uid(self, uid: str) -> StoredOrder | None:
@@ -373,8 +373,14 @@ def _prepare_file(path: Path) -> None:
         raise KioskError(f"{where}: {e.strerror or e}") from None
 
 
+DB_ERRORS = (sqlite3.Error, UnicodeDecodeError)
+"""What reading a SQLite file can raise: its own errors, and text in it that is not UTF-8 (a damaged file)."""
+
+
 def _reason(e: BaseException) -> str:
     """A short one-line reason from an exception."""
+    if isinstance(e, UnicodeDecodeError):
+        return "damaged (text that is not UTF-8)"
     text = str(e).strip().splitlines()
     return text[0] if text else type(e).__name__
 
