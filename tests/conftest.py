@@ -95,3 +95,33 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         report.longrepr = f"{item.nodeid} started a process but is not marked @pytest.mark.integration"
     return report
+
+
+def within(seconds: float, load, path: Path):
+    """load(path) in a thread: a load that blocks (on a FIFO) fails the test instead of hanging the suite.
+    -> what load returned (it must not raise: the thread's traceback would show, and this fails)."""
+    import threading
+
+    got: list = []
+    worker = threading.Thread(target=lambda: got.append(load(path)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        if path.is_fifo():  # a writer appears: the blocked open returns
+            with open(path, "wb"):
+                pass
+        pytest.fail(f"loading {path} blocked for {seconds} s")
+    assert got, f"loading {path} raised (see the thread's traceback)"
+    return got[0]
+
+
+def deny_open(monkeypatch, path: Path) -> None:
+    """os.open of `path` fails as it does for a user without read permission (tests run as root)."""
+    real_open = os.open
+
+    def denied(p, *args, **kwargs):
+        if Path(p) == path:
+            raise PermissionError(13, "Permission denied", str(p))
+        return real_open(p, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)

@@ -5,7 +5,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -16,7 +15,7 @@ from hypothesis import strategies as st
 
 from kiosk.errors import InputError
 from kiosk.shop.catalog import MAX_ITEMS, Catalog, Item, load_catalog
-from tests.conftest import REPO
+from tests.conftest import REPO, within
 from tests.test_files import png_bomb
 
 MAX_PRICE_TEXT = "10000.00"  # the documented maximum price: 10 000.00 in the catalog's currency
@@ -324,37 +323,22 @@ def test_an_entry_that_is_not_a_table_is_named_by_its_index(tmp_path):
 
 
 
-def load_error_within(seconds: float, path: Path) -> str:
-    """load_error(path), in a thread: a load that blocks (a FIFO) fails the test instead of hanging the suite."""
-    got: list = []
-    worker = threading.Thread(target=lambda: got.append(load_error(path)), daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        if path.is_fifo():
-            with open(path, "wb"):  # a writer appears: the blocked open returns
-                pass
-        pytest.fail(f"loading {path} blocked for {seconds} s")
-    assert got, "load_catalog raised something other than InputError (see the thread's traceback)"
-    return got[0]
-
-
 def test_a_fifo_catalog_is_refused_at_once(tmp_path):
     fifo = tmp_path / "catalog.toml"
     os.mkfifo(fifo)
-    assert load_error_within(5, fifo) == f"catalog {fifo}: not a regular file"
+    assert within(5, load_error, fifo) == f"catalog {fifo}: not a regular file"
 
 
 def test_deeply_nested_catalog_is_one_line(tmp_path):
     path = tmp_path / "catalog.toml"
     path.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n" + catalog_text([GOOD]))
-    assert load_error_within(10, path) == f"catalog {path}: nested deeper than 32 levels"
+    assert within(10, load_error, path) == f"catalog {path}: nested deeper than 32 levels"
 
 
 def test_a_catalog_over_a_mebibyte_is_refused_unread(tmp_path):
     path = tmp_path / "catalog.toml"
     path.write_text(catalog_text([GOOD]) + "# padding\n" * 110_000)
-    assert load_error_within(5, path).endswith("bytes, over the cap of 1048576 bytes")
+    assert within(5, load_error, path).endswith("bytes, over the cap of 1048576 bytes")
 
 
 @pytest.mark.integration

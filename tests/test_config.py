@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from kiosk.config import Config, find_config_file, load_config
 from kiosk.errors import InputError
 from kiosk.interaction.pointer import PointerConfig
+from tests.conftest import within
 from kiosk.shop.machine import KioskTimings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -441,44 +441,29 @@ def test_parse_size_refuses_what_the_display_section_refuses(tmp_path, text, why
 
 
 
-def error_within(seconds: float, path: Path) -> str:
-    """error(path), in a thread: a load that blocks (a FIFO) fails the test instead of hanging the suite."""
-    got: list = []
-    worker = threading.Thread(target=lambda: got.append(error(path)), daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        if path.is_fifo():  # a writer appears: the blocked open returns
-            with open(path, "wb"):
-                pass
-        pytest.fail(f"loading {path} blocked for {seconds} s")
-    assert got, "load_config raised something other than InputError (see the thread's traceback)"
-    return got[0]
-
-
 def test_a_fifo_config_is_refused_at_once(tmp_path):
     fifo = tmp_path / "kiosk.toml"
     os.mkfifo(fifo)
-    assert error_within(5, fifo) == f"config {fifo}: not a regular file"
+    assert within(5, error, fifo) == f"config {fifo}: not a regular file"
 
 
 def test_a_device_or_a_folder_is_not_a_config(tmp_path):
-    assert error_within(5, Path("/dev/zero")) == "config /dev/zero: not a regular file"
-    assert error_within(5, tmp_path) == f"config {tmp_path}: not a regular file"
+    assert within(5, error, Path("/dev/zero")) == "config /dev/zero: not a regular file"
+    assert within(5, error, tmp_path) == f"config {tmp_path}: not a regular file"
 
 
 def test_deep_nesting_is_one_line_not_a_recursion_error(tmp_path):
     # Before: 5000 nested arrays raised RecursionError out of tomllib, a traceback.
     deep = write(tmp_path, "a = " + "[" * 5000 + "]" * 5000 + "\n")
-    assert error_within(10, deep) == f"config {deep}: nested deeper than 32 levels"
+    assert within(10, error, deep) == f"config {deep}: nested deeper than 32 levels"
     # 33 levels parse fine, and are still refused: no config nests more than 3
     just_over = write(tmp_path, "[camera]\nx = " + "[" * 32 + "]" * 32 + "\n", "over.toml")
-    assert error_within(10, just_over) == f"config {just_over}: nested deeper than 32 levels"
+    assert within(10, error, just_over) == f"config {just_over}: nested deeper than 32 levels"
 
 
 def test_a_config_over_a_mebibyte_is_refused_unread(tmp_path):
     big = write(tmp_path, "# padding\n" * 110_000)  # 1.1 MB of comments: valid TOML, and defaults, before
-    assert error_within(5, big) == f"config {big}: 1100000 bytes, over the cap of 1048576 bytes"
+    assert within(5, error, big) == f"config {big}: 1100000 bytes, over the cap of 1048576 bytes"
 
 
 @pytest.mark.integration

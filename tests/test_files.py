@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import deny_open
+
 from kiosk import files
 from kiosk.errors import InputError
 
@@ -195,14 +197,7 @@ def test_permission_denied_says_so_and_names_the_user(tmp_path, monkeypatch):
     # simulated at the open (test_readers_fuzz runs it for real as another user when it can).
     path = tmp_path / "model.npz"
     path.write_bytes(b"x")
-    real_open = os.open
-
-    def denied(p, *args, **kwargs):
-        if Path(p) == path:
-            raise PermissionError(13, "Permission denied", str(p))
-        return real_open(p, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", denied)
+    deny_open(monkeypatch, path)
     assert message(lambda: files.read_bytes(path, "gesture model", 100)) == \
         f"gesture model {path}: permission denied (the kiosk runs as user {getpass.getuser()!r})"
 

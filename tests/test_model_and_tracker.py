@@ -18,7 +18,7 @@ from kiosk.errors import KioskError
 from kiosk.types import Frame
 from kiosk.vision.model import MARKERS, MAX_BUNDLE_UNPACKED, MEMBERS, build_bundle, check_model, is_official
 from kiosk.vision.tracker import MediaPipeHandTracker, _person_hand
-from tests.conftest import REPO
+from tests.conftest import REPO, deny_open
 
 
 def data_offsets(path):
@@ -138,14 +138,7 @@ def test_an_unreadable_model_is_a_permission_problem_not_corrupt(tmp_path, monke
     # refusal a 0600 file owned by another user gets is simulated at the open.
     path = write_bundle(tmp_path / "hand_landmarker.task", {"hand_detector.tflite": DETECTOR,
                                                            "hand_landmarks_detector.tflite": LANDMARKS})
-    real_open = os.open
-
-    def denied(p, *args, **kwargs):
-        if Path(p) == path:
-            raise PermissionError(13, "Permission denied", str(p))
-        return real_open(p, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", denied)
+    deny_open(monkeypatch, path)
     with pytest.raises(KioskError) as e:
         check_model(path)
     assert str(e.value) == f"hand model {path}: permission denied (the kiosk runs as user {getpass.getuser()!r})"
