@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import deny_open
-
 from kiosk import files
 from kiosk.errors import InputError
+from tests.conftest import deny_open
 
 
 def names(folder: Path) -> list[str]:
