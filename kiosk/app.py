@@ -137,6 +137,7 @@ class App:
         self._tuning_note = ""
         self._draw_times: deque[float] = deque(maxlen=60)
         self._frame_times: deque[float] = deque(maxlen=60)
+        self._infer_ms = 0.0
 
     # The session's parts, for tools and tests that look at them.
     @property
@@ -172,12 +173,21 @@ class App:
         t1 = time.perf_counter()
         self._shown = (tracked, hud)
         self._frame_times.append(tracked.frame.t)
+        self._infer_ms = round(float(tracked.infer_ms or 0.0), 1)
         self.redraw(tracked.frame.t)
         self.frames += 1
         if self.stats is not None:  # the vision thread's times travel in Tracked: merged here, on one thread
             for stage, seconds in tracked.timings:
                 self.stats.add(stage, seconds)
             self.stats.add("ui_update", t1 - t0)
+
+    def health(self) -> dict:
+        """The kiosk's health for a fleet heartbeat (kiosk/fleet/sync.py), read by the sync thread: only values
+        the UI thread replaces whole (floats, strings), so a read never sees half an update."""
+        from kiosk import __version__
+
+        return {"version": __version__, "fps": round(rate(self._frame_times), 1), "tracking_ms": self._infer_ms,
+                "camera": "lost" if self.camera_message is not None else "ok"}
 
     def failure(self) -> KioskError | None:
         """Why the kiosk must stop now, else None: it has shown the out-of-order screen (the store keeps
@@ -273,9 +283,6 @@ class App:
         note = self.vision.notes.take(timeout=0)  # the vision thread's word on a retune, if any
         if note is not None:
             self._tuning_note = note
-        def rate(times) -> float:
-            return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 and times[-1] > times[0] else 0.0
-
         order = ([tracked.active] if tracked.active is not None else []) + \
             [k for k in range(len(tracked.hands)) if k != tracked.active]
         labels = getattr(self.p.classifier, "labels", None) or tuple(tracked.gesture.scores)
@@ -284,3 +291,10 @@ class App:
                          tuple((tracked.hands[k].handedness, float(tracked.hands[k].score)) for k in order),
                          tracked.gesture.label, scores, self.p.pointer.active_region, self.tuning.rows(),
                          self.tuning.selected, self._tuning_note)
+
+
+def rate(times) -> float:
+    """Events per second over a window of their times (s); 0 with fewer than two."""
+    n = len(times)
+    first, last = (times[0], times[-1]) if n > 1 else (0.0, 0.0)
+    return (n - 1) / (last - first) if n > 1 and last > first else 0.0

@@ -205,9 +205,16 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
         app.stats = stats
         holder["app"] = app
         closers.append(app.writer.close)  # before the store and the journal close: what is queued lands
+        if config.fleet is not None and db is not None:
+            from kiosk.fleet.sync import SyncWorker
+
+            worker = SyncWorker(db, config.fleet, health=app.health).start()
+            closers.insert(closers.index(app.writer.close), worker.close)  # after the writer's last orders
         kind = {"source": source_kind, "tracker": tracker_kind, "classifier": classifier_kind,
                 "stabiliser": f"{stabilizer.hold:g} s / {stabilizer.min_frames} frames",
                 "store": store_kind, "journal": "on" if journal is not None else "off"}
+        if config.fleet is not None:
+            kind["fleet"] = f"{config.fleet.kiosk_id}, " + ("syncing" if db is not None else "off (orders in memory)")
         built = Built(app, fullscreen, kind, closers)
         return built
     except BaseException:

@@ -15,7 +15,7 @@ from pathlib import Path
 from kiosk.config import Config, find_config_file, load_config, parse_size
 from kiosk.errors import InputError, KioskError
 
-COMMANDS = ("run", "orders", "layout", "screens", "extract-messages", "annotate", "setup-model", "transitions", "bench", "collect", "soak",
+COMMANDS = ("run", "orders", "sync", "layout", "screens", "extract-messages", "annotate", "setup-model", "transitions", "bench", "collect", "soak",
             "train", "eval-gestures", "build-gesture-model", "make-scenario")
 
 
@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     orders.add_argument("--db", type=Path, help="orders SQLite file")
     orders.add_argument("--csv", help="write CSV to this file ('-' for stdout)")
     orders.add_argument("--limit", type=_count, help="only the newest N orders")
+
+    sync = sub.add_parser("sync", help="send the orders waiting in the outbox to the fleet's central database")
+    sync.add_argument("--once", action="store_true", required=True,
+                      help="send what is pending now and exit: 0 when nothing is left, 1 otherwise")
+    sync.add_argument("--db", type=Path, help="orders SQLite file")
 
     lay = sub.add_parser("layout", help="print every screen's targets (id, rect in px) as JSON")
     lay.add_argument("--size", type=_size, default=(1920, 1080))
@@ -188,6 +193,28 @@ def cmd_orders(args, config: Config) -> int:
             raise InputError(f"cannot write {args.csv}: {e.strerror or e}") from None
         print(f"wrote {rows} line(s) of {len(orders)} order(s) to {args.csv}")
     return 0
+
+
+def cmd_sync(args, config: Config) -> int:
+    from kiosk.fleet.sync import Outbox, sync_once
+    from kiosk.store.orders import default_db_path
+
+    if config.fleet is None:
+        raise InputError("sync: the config has no [fleet] section (database, kiosk_id)")
+    path = args.db or config.orders.db or default_db_path()
+    if not path.exists():
+        raise InputError(f"sync: no orders database at {path}")
+    outbox = Outbox(path)
+    try:
+        try:
+            result = sync_once(outbox, config.fleet.database, config.fleet.kiosk_id, config.fleet.batch)
+        except KioskError as e:
+            print(f"error: {e}; {outbox.backlog()} order(s) still waiting", file=sys.stderr)
+            return 1
+    finally:
+        outbox.close()
+    print(f"sent {result.sent} order(s) to the central database; {result.left} waiting")
+    return 0 if result.left == 0 else 1
 
 
 def cmd_layout(args, config: Config) -> int:
@@ -333,6 +360,7 @@ def cmd_make_scenario(args, config: Config) -> int:
 COMMAND_FUNCTIONS = {
     "run": cmd_run,
     "orders": cmd_orders,
+    "sync": cmd_sync,
     "layout": cmd_layout,
     "screens": cmd_screens,
     "extract-messages": cmd_extract_messages,

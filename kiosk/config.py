@@ -90,6 +90,24 @@ class OrdersConfig(_Section):
     db: Path | None = Field(None, description="SQLite file; default ~/.local/share/touchless-kiosk/orders.db.")
 
 
+class FleetConfig(_Section):
+    """[fleet]: this kiosk is one of several sending their orders to one central PostgreSQL (kiosk/fleet/).
+    Absent: a stand-alone kiosk (SQLite only). The kiosk never needs the network to sell."""
+
+    database: str = Field(min_length=1, description=(
+        "The central PostgreSQL, as a libpq connection string, e.g. "
+        "\"host=central.shop.lan dbname=kiosks user=kiosk sslmode=verify-full\" (the password in ~/.pgpass)."))
+    kiosk_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", description=(
+        "This kiosk's name in the fleet, unique per kiosk, e.g. \"berlin-1\"."))
+    sync_interval: float = Field(10.0, ge=1.0, le=3600.0, description=(
+        "Seconds between two sends of the orders waiting in the outbox (sooner after a sale)."))
+    heartbeat_interval: float = Field(30.0, ge=5.0, le=3600.0, description=(
+        "Seconds between two heartbeats (health and interaction figures)."))
+    catalog_interval: float = Field(300.0, ge=10.0, le=86400.0, description=(
+        "Seconds between two looks for a newer central catalog."))
+    batch: int = Field(200, ge=1, le=10000, description="Orders sent per transaction.")
+
+
 class DisplayConfig(_Section):
     fullscreen: bool = Field(True, description="Fullscreen at the display's size; false = a window of `size`.")
     size: tuple[Annotated[int, Field(ge=SCREEN_MIN[0], le=SCREEN_MAX[0])],
@@ -148,6 +166,7 @@ class Config(_Section):
     ui: UIConfig = UIConfig()
     gestures: GestureConfig = GestureConfig()
     payment: PaymentConfig = PaymentConfig()
+    fleet: FleetConfig | None = None
 
 
 def find_config_file(explicit: Path | None) -> Path | None:

@@ -27,11 +27,25 @@ from kiosk.errors import KioskError
 from kiosk.shop.cart import Order, OrderLine
 from kiosk.shop.catalog import Catalog
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Stored in `PRAGMA user_version`. Bump it (and add a migration) when the schema changes."""
 
 APP_DIR_NAME = "touchless-kiosk"
 DB_FILE_NAME = "orders.db"
+
+_OUTBOX = """CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        order_uid TEXT NOT NULL UNIQUE,
+        payload TEXT NOT NULL,
+        queued_at TEXT NOT NULL,
+        sent_at TEXT
+    )"""
+"""Every order, queued in its own transaction for a fleet's central database (kiosk/fleet/sync.py) and
+marked sent once that database has it. A kiosk without [fleet] sends nothing; one that joins a fleet
+later sends its earlier orders too, so the chain's figures are whole."""
+
+_UPGRADES = {1: (_OUTBOX,)}
+"""Statements that take a file from schema version N to N + 1."""
 
 _SCHEMA = (
     """CREATE TABLE orders (
@@ -51,12 +65,14 @@ _SCHEMA = (
         qty INTEGER NOT NULL CHECK(qty > 0),
         PRIMARY KEY(order_id, line_no)
     )""",
+    _OUTBOX,
 )
 
 
 COLUMNS = {
     "orders": ("id", "uid", "created_at", "currency", "total_cents", "item_count"),
     "order_lines": ("order_id", "line_no", "item_id", "name", "unit_cents", "qty"),
+    "outbox": ("id", "order_uid", "payload", "queued_at", "sent_at"),
 }
 """The columns of each table _SCHEMA creates, checked at every open."""
 
@@ -182,11 +198,30 @@ class SQLiteOrderStore:
                 for statement in _SCHEMA:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            elif version < SCHEMA_VERSION:
+                for step in range(version, SCHEMA_VERSION):
+                    for statement in _UPGRADES[step]:
+                        conn.execute(statement)
+                    if step == 1:  # the orders stored before the outbox existed are queued too
+                        rows = conn.execute("SELECT id, uid, created_at, currency, total_cents FROM orders"
+                                            " ORDER BY id").fetchall()
+                        for row in rows:
+                            self._queue(self._build(row))
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+    def _queue(self, stored: StoredOrder) -> None:
+        """Queue a stored order in the outbox (inside the caller's transaction)."""
+        payload = {"uid": stored.uid, "number": stored.number, "created_at": stored.created_at.isoformat(),
+                   "currency": stored.currency, "total_cents": stored.total_cents,
+                   "lines": [{"line_no": n, "item_id": l.item_id, "name": l.name, "unit_cents": l.unit_cents,
+                              "qty": l.qty} for n, l in enumerate(stored.lines, 1)]}
+        self._db().execute("INSERT INTO outbox (order_uid, payload, queued_at) VALUES (?, ?, ?)",
+                           (stored.uid, json.dumps(payload), datetime.now(timezone.utc).isoformat()))
 
     def _check(self) -> None:
         """Refuse a file that opens but is damaged: SQLite's quick_check, and the tables' columns. Accepted,
@@ -238,6 +273,8 @@ class SQLiteOrderStore:
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     [(order_id, n, l.item_id, l.name, l.unit_cents, l.qty) for n, l in enumerate(order.lines, 1)],
                 )
+                self._queue(StoredOrder(order_id, order_number(order_id), order.uid, created_utc, order.currency,
+                                        order.lines))
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
