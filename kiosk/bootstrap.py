@@ -190,7 +190,13 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
         tunable = None if demo or o.gesture_task else model
         from kiosk.outputs import own_files
 
-        events = EventLog(o.events, own_files(config, db or o.db, o.catalog, o.config_path, model, o.gesture_model))
+        quality = None
+        if config.fleet is not None:
+            from kiosk.fleet.quality import Quality
+
+            quality = Quality()
+        events = EventLog(o.events, own_files(config, db or o.db, o.catalog, o.config_path, model, o.gesture_model),
+                          quality.event if quality is not None else None)
         closers.append(events.close)
         speaker = open_speaker(config.ui)
         closers.append(speaker.close)
@@ -208,7 +214,7 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
         if config.fleet is not None and db is not None:
             from kiosk.fleet.sync import SyncWorker
 
-            worker = SyncWorker(db, config.fleet, health=app.health).start()
+            worker = SyncWorker(db, config.fleet, health=app.health, quality=quality.snapshot).start()
             closers.insert(closers.index(app.writer.close), worker.close)  # after the writer's last orders
         kind = {"source": source_kind, "tracker": tracker_kind, "classifier": classifier_kind,
                 "stabiliser": f"{stabilizer.hold:g} s / {stabilizer.min_frames} frames",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from kiosk.outputs import open_stream
@@ -17,11 +17,16 @@ from kiosk.outputs import open_stream
 class EventLog:
     """Writes events to a file, or nowhere when path is None. Line-buffered: a crash loses at most one line."""
 
-    def __init__(self, path: Path | None, protected: Iterable[Path | None] = ()):
-        """protected: files the log must never replace (the orders database, the catalog...; see kiosk/outputs.py)."""
+    def __init__(self, path: Path | None, protected: Iterable[Path | None] = (),
+                 observer: Callable[[str, float, dict], None] | None = None):
+        """protected: files the log must never replace (the orders database, the catalog...; see kiosk/outputs.py).
+        observer(type, t, fields): sees every event, with or without a file (a fleet's interaction figures)."""
         self._out: TextIO | None = open_stream(path, "--events", protected) if path else None
+        self.observer = observer
 
     def emit(self, type_: str, t: float, i: int, **fields) -> None:
+        if self.observer is not None:
+            self.observer(type_, t, fields)
         if self._out is None:
             return
         record = {"type": type_, "t": round(t, 6), "i": i, **fields}
