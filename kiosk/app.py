@@ -90,6 +90,8 @@ class Parts:
     """The first line of the receipt ([shop] name)."""
     speaker: Speaker = field(default_factory=NoSpeaker)
     """Speaks what is on screen ([ui] speech; the builder's choice)."""
+    catalog_updates: object | None = None
+    """A fleet's central catalog as it changes (kiosk.fleet.catalog_cache.CatalogCache): taken between sessions."""
     threaded_writes: bool | None = None
     """Write the store and the journal on a thread of their own; None: for a live source (a recording is
     replayed frame by frame, its writes in step)."""
@@ -168,6 +170,8 @@ class App:
         if self.p.resume is not None:  # the cart a crash interrupted, back where it was
             self.session.resume(self.p.resume, tracked.frame.t, tracked.frame.index)
             self.p.resume = None
+        if self.p.catalog_updates is not None and self.kiosk.screen is Screen.ATTRACT and self.kiosk.cart.is_empty:
+            self._new_catalog(tracked)
         t0 = time.perf_counter()
         hud = self.session.step(tracked)
         t1 = time.perf_counter()
@@ -180,6 +184,17 @@ class App:
             for stage, seconds in tracked.timings:
                 self.stats.add(stage, seconds)
             self.stats.add("ui_update", t1 - t0)
+
+    def _new_catalog(self, tracked: Tracked) -> None:
+        """Between sessions: sell from the newest central catalog, if one came (kiosk/fleet/catalog_cache.py)."""
+        fresh = self.p.catalog_updates.take()
+        if fresh is None:
+            return
+        version, catalog = fresh
+        if self.session.use_catalog(catalog):
+            self.p.catalog = self.effects.catalog = catalog
+            self.effects.log("catalog", tracked.frame.t, tracked.frame.index, version=version,
+                             items=len(catalog.items))
 
     def health(self) -> dict:
         """The kiosk's health for a fleet heartbeat (kiosk/fleet/sync.py), read by the sync thread: only values

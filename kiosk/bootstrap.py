@@ -144,7 +144,7 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
         classifier_kind = f"gesture model {o.gesture_model or config.gestures.model or 'models/gestures.npz'} " \
                           f"(click from {config.gestures.click})" if config.gestures.classifier == "model" \
             else "geometric rule"
-        journal = resume = db = None
+        journal = resume = db = catalog_cache = None
         tracker_kind = "demo hand"
         if demo and not o.store_demo_orders:
             from kiosk.store.orders import MemoryOrderStore
@@ -170,6 +170,16 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
                 print(f"stored {store.recovered} paid order(s) kept aside when the database would not take them",
                       file=sys.stderr)
             closers.append(DatabaseLock(db).close)  # before the journal is read: one kiosk per database
+            if config.fleet is not None:  # sell from the last central catalog this kiosk was given, if any
+                from kiosk.fleet.catalog_cache import CatalogCache
+
+                catalog_cache = CatalogCache(db.with_name(db.name + ".catalog.json"),
+                                             Path(o.catalog or config.shop.catalog).parent)
+                kept = catalog_cache.load()
+                if kept is not None:
+                    catalog = kept[1]
+                    print(f"catalog: central version {kept[0]} (the copy kept in {catalog_cache.path})",
+                          file=sys.stderr)
             journal, resume = _journal(db, config, catalog)
         holder: dict = {}
         theme = load_theme(config.ui.theme)
@@ -205,7 +215,7 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
                                 size=size, pointer=config.pointer, timings=config.timings, events=events, notes=notes,
                                 journal=journal, resume=resume, stabilizer=stabilizer, theme=theme,
                                 terminal=demo_terminal(config) if demo else SimulatedTerminal.from_config(config.payment),
-                                shop_name=config.shop.name, speaker=speaker,
+                                shop_name=config.shop.name, speaker=speaker, catalog_updates=catalog_cache,
                                 **config_parts(config, o.config_path, tunable))
         app = kiosk_app.App(parts, surface)
         app.stats = stats
@@ -214,7 +224,8 @@ def build(config: Config, overrides: Overrides = Overrides(), *, source=None,
         if config.fleet is not None and db is not None:
             from kiosk.fleet.sync import SyncWorker
 
-            worker = SyncWorker(db, config.fleet, health=app.health, quality=quality.snapshot).start()
+            worker = SyncWorker(db, config.fleet, health=app.health, quality=quality.snapshot,
+                                catalog_cache=catalog_cache).start()
             closers.insert(closers.index(app.writer.close), worker.close)  # after the writer's last orders
         kind = {"source": source_kind, "tracker": tracker_kind, "classifier": classifier_kind,
                 "stabiliser": f"{stabilizer.hold:g} s / {stabilizer.min_frames} frames",

@@ -22,9 +22,10 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 def database_files(db: Path) -> tuple[Path, ...]:
     """An orders database and the files that belong to it: SQLite's WAL and shared memory, the kiosk lock,
-    the folder of orders kept aside."""
+    the folder of orders kept aside, a fleet's kept central catalog."""
     db = Path(db)
-    return (db, *(db.with_name(db.name + suffix) for suffix in ("-wal", "-shm", ".lock", ".unsaved")))
+    suffixes = ("-wal", "-shm", ".lock", ".unsaved", ".catalog.json")
+    return (db, *(db.with_name(db.name + suffix) for suffix in suffixes))
 
 
 def own_files(config, db: Path | None = None, catalog: Path | None = None, config_path: Path | None = None,

@@ -52,9 +52,8 @@ class Session:
         self.effects = effects
         h = size[1]
         self.pointer = Pointer(size, pointer)
-        pages = paging(size, len(catalog.items), options.sizes)
-        self.kiosk = Kiosk(catalog, timings, new_uid, pages.page_size, pages.columns, pages.cart_rows, ui.practice,
-                           ui.language)
+        self._timings, self._new_uid = timings, new_uid
+        self.kiosk = self._new_kiosk(catalog)
         # Always made: the practice screen's "hold still" button is selected by dwelling, and a shopper who
         # picks it selects everything that way for the rest of the session.
         self.dwell = Dwell(DwellConfig(ui.dwell_seconds, ui.dwell_settle, rearm_px=0.04 * h))
@@ -69,6 +68,20 @@ class Session:
         self._warned = False
         self._spoken_target: str | None = None  # the target whose name was spoken last
         self._cursor: tuple[float, float] | None = None  # this frame's pointer position, screen px
+
+    def _new_kiosk(self, catalog: Catalog) -> Kiosk:
+        pages = paging(self.size, len(catalog.items), self.options.sizes)
+        return Kiosk(catalog, self._timings, self._new_uid, pages.page_size, pages.columns, pages.cart_rows,
+                     self.ui.practice, self.ui.language)
+
+    def use_catalog(self, catalog: Catalog) -> bool:
+        """Sell from a new catalog (a fleet's central one) from the next session on; only between sessions
+        (the attract screen, an empty cart), so a cart in progress never changes under the shopper.
+        -> whether it was taken now."""
+        if self.kiosk.screen is not Screen.ATTRACT or not self.kiosk.cart.is_empty:
+            return False
+        self.catalog, self.kiosk, self._layout = catalog, self._new_kiosk(catalog), None
+        return True
 
     def layout(self) -> Layout:
         """The current screen's layout (both drawn and hit-tested), rebuilt only when the view changes."""
