@@ -221,6 +221,16 @@ def load_catalog(path: Path) -> Catalog:
         raise invalid("catalog", path, e, note=lambda loc: _item_id(data, loc)) from None
 
 
+def check_catalog(data: dict, source: str, base_dir: Path) -> Catalog:
+    """load_catalog's validation for a catalog that is not a file (the fleet's central catalog): the same
+    checks on the same dict shape, images resolved from base_dir; any problem is one InputError line
+    `catalog SOURCE: items[2].price (item 'milk'): ...`."""
+    try:
+        return parse_catalog(data, base_dir)
+    except ValidationError as e:
+        raise invalid("catalog", source, e, note=lambda loc: _item_id(data, loc)) from None
+
+
 def read_picture(path: Path) -> bytes:
     """An item picture's bytes, for the UI to decode: a regular file within MAX_PICTURE_BYTES whose
     header says an image of at most MAX_PICTURE_PIXELS. Anything else is one InputError line
