@@ -125,3 +125,6 @@ def deny_open(monkeypatch, path: Path) -> None:
         return real_open(p, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", denied)
+
+
+from tests.pg import postgres  # noqa: F401  (the fixture)
