@@ -108,6 +108,20 @@ class FleetConfig(_Section):
     batch: int = Field(200, ge=1, le=10000, description="Orders sent per transaction.")
 
 
+class BackofficeConfig(_Section):
+    """[backoffice]: `python main.py backoffice`, the web page over a fleet's central database."""
+
+    database: str | None = Field(None, description=(
+        "The central PostgreSQL (a libpq connection string); default: [fleet] database."))
+    host: str = Field("127.0.0.1", description="Address to serve on; 127.0.0.1 = this machine only.")
+    port: int = Field(8080, ge=1, le=65535, description="Port to serve on.")
+    password_hash: str | None = Field(None, description=(
+        "The back office password, hashed (scrypt): set it with `python main.py backoffice --set-password`. "
+        "There is no default password: without one the back office does not start."))
+    heartbeat_interval: float = Field(30.0, ge=5.0, le=3600.0, description=(
+        "The kiosks' heartbeat interval, s: a kiosk silent for three of them is shown as stale."))
+
+
 class DisplayConfig(_Section):
     fullscreen: bool = Field(True, description="Fullscreen at the display's size; false = a window of `size`.")
     size: tuple[Annotated[int, Field(ge=SCREEN_MIN[0], le=SCREEN_MAX[0])],
@@ -167,6 +181,7 @@ class Config(_Section):
     gestures: GestureConfig = GestureConfig()
     payment: PaymentConfig = PaymentConfig()
     fleet: FleetConfig | None = None
+    backoffice: BackofficeConfig = BackofficeConfig()
 
 
 def find_config_file(explicit: Path | None) -> Path | None:
@@ -249,7 +264,17 @@ def default_config_path() -> Path:
 
 
 def save_tracker_settings(path: Path, changes: dict[str, int | float]) -> None:
-    """Write `changes` (keys of TRACKER_TUNABLE) into the [tracker] table of the config file at `path`.
+    """Write `changes` (keys of TRACKER_TUNABLE) into the [tracker] table of the config file at `path`
+    (see save_settings)."""
+    unknown = set(changes) - set(TRACKER_TUNABLE)
+    if unknown:
+        raise ValueError(f"not tunable: {', '.join(sorted(unknown))}")
+    save_settings(path, "tracker", changes)
+
+
+def save_settings(path: Path, section: str, changes: dict) -> None:
+    """Write `changes` into the [section] table of the config file at `path` (the debug overlay's tracker
+    settings, the back office's password hash).
 
     Only those keys change: the rest of the file, its comments and layout included, stays
     byte for byte as it was (tomlkit edits the parsed document, not the text). The new
@@ -260,25 +285,22 @@ def save_tracker_settings(path: Path, changes: dict[str, int | float]) -> None:
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
-    unknown = set(changes) - set(TRACKER_TUNABLE)
-    if unknown:
-        raise ValueError(f"not tunable: {', '.join(sorted(unknown))}")
     old = read_toml(path, "config") if path.is_file() else {}  # a broken file is refused, never overwritten
     before = path.read_bytes().decode("utf-8") if path.is_file() else ""
     doc = tomlkit.parse(before)
-    table = doc.setdefault("tracker", tomlkit.table())
+    table = doc.setdefault(section, tomlkit.table())
     if not isinstance(table, dict):
-        raise InputError(f"config {path}: tracker: must be a table [tracker]")
+        raise InputError(f"config {path}: {section}: must be a table [{section}]")
     try:
         _set_keys(table, changes)
         text = tomlkit.dumps(doc)
     except TOMLKitError as e:  # a layout tomlkit cannot extend
-        raise InputError(f"config {path}: cannot edit tracker ({e})") from None
+        raise InputError(f"config {path}: cannot edit {section} ({e})") from None
     if "\r\n" in before and "\n" not in before.replace("\r\n", ""):  # tomlkit writes new lines with \n
         text = text.replace("\r\n", "\n").replace("\n", "\r\n")
     data = tomllib.loads(text)
-    if data != {**old, "tracker": {**old.get("tracker", {}), **changes}}:
-        raise InputError(f"config {path}: editing [tracker] would change other keys; edit the file by hand")
+    if data != {**old, section: {**old.get(section, {}), **changes}}:
+        raise InputError(f"config {path}: editing [{section}] would change other keys; edit the file by hand")
     parse_config(data, path)  # never replace a working config with one the kiosk would refuse
     try:
         files.write_atomic(path, text.encode("utf-8"))
