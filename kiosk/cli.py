@@ -15,7 +15,7 @@ from pathlib import Path
 from kiosk.config import Config, find_config_file, load_config, parse_size
 from kiosk.errors import InputError, KioskError
 
-COMMANDS = ("run", "orders", "sync", "layout", "screens", "extract-messages", "annotate", "setup-model", "transitions", "bench", "collect", "soak",
+COMMANDS = ("run", "orders", "sync", "bench-sync", "layout", "screens", "extract-messages", "annotate", "setup-model", "transitions", "bench", "collect", "soak",
             "train", "eval-gestures", "build-gesture-model", "make-scenario")
 
 
@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kiosk.training import toolkit
 
     soak.add_parser(sub)
+    from kiosk.tools import sync_bench
+
+    sync_bench.add_parser(sub)
     toolkit.add_parsers(sub)
     return parser
 
@@ -327,6 +330,12 @@ def cmd_soak(args, config: Config) -> int:
     return soak(args, config)
 
 
+def cmd_bench_sync(args, config: Config) -> int:
+    from kiosk.tools.sync_bench import cmd_bench_sync as bench
+
+    return bench(args, config)
+
+
 def cmd_collect(args, config: Config) -> int:
     from kiosk.training.collect import cmd_collect as collect
 
@@ -368,6 +377,7 @@ COMMAND_FUNCTIONS = {
     "setup-model": cmd_setup_model,
     "transitions": cmd_transitions,
     "bench": cmd_bench,
+    "bench-sync": cmd_bench_sync,
     "collect": cmd_collect,
     "soak": cmd_soak,
     "train": cmd_train,
