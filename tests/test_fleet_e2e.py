@@ -92,9 +92,25 @@ def test_three_kiosks_lose_and_duplicate_nothing_through_a_server_outage_and_a_k
         assert done.returncode == 0 and done.stdout.strip().endswith("0 waiting"), done.stderr + done.stdout
         sent[kiosk] = int(done.stdout.split()[1])  # "sent N order(s) ...; 0 waiting"
     assert sent["hamburg-1"] >= len(unsent)  # what the kill left behind went with sync --once
-    central = central_orders(dsn)
-    assert len(central) == len({uid for uid, _ in central})  # exactly once
+    stored = central_orders(dsn)
+    assert len(stored) == len({uid for uid, _ in stored})  # exactly once
     for kiosk in KIOSKS:
         mine = local_uids(dbs[kiosk])
-        assert mine and {uid for uid, k in central if k == kiosk} == mine, kiosk
-    assert len(central) == sum(len(local_uids(db)) for db in dbs.values()) >= 6
+        assert mine and {uid for uid, k in stored if k == kiosk} == mine, kiosk
+    assert len(stored) == sum(len(local_uids(db)) for db in dbs.values()) >= 6
+    # each kiosk sent its health and how people managed, counted from its own events
+    from datetime import datetime, timedelta, timezone
+
+    from kiosk import __version__
+
+    conn = central.connect(dsn)
+    try:
+        health = {h["kiosk_id"]: h for h in central.kiosk_health(conn, datetime.now(timezone.utc))}
+        today = datetime.now(timezone.utc).date()
+        figures = central.quality(conn, today - timedelta(days=1), today)
+    finally:
+        conn.close()
+    assert set(health) == set(KIOSKS) and {h["version"] for h in health.values()} == {__version__}
+    assert all(h["camera"] == "ok" and h["fps"] > 0 for h in health.values())
+    berlin = [f for f in figures if f["kiosk_id"] == "berlin-1"]
+    assert berlin and berlin[-1]["sessions"] >= 1 and berlin[-1]["purchases"] >= 1
