@@ -114,3 +114,29 @@ def test_three_kiosks_lose_and_duplicate_nothing_through_a_server_outage_and_a_k
     assert all(h["camera"] == "ok" and h["fps"] > 0 for h in health.values())
     berlin = [f for f in figures if f["kiosk_id"] == "berlin-1"]
     assert berlin and berlin[-1]["sessions"] >= 1 and berlin[-1]["purchases"] >= 1
+
+
+def test_a_kiosk_started_while_the_server_is_down_sells_and_sends_later(tmp_path, postgres):
+    dsn = postgres.create_database("fleet_down")
+    config, db = tmp_path / "k.toml", tmp_path / "k.db"
+    config.write_text(f'[fleet]\ndatabase = "{dsn}"\nkiosk_id = "late-1"\nsync_interval = 1\n')
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    postgres.stop()
+    try:
+        done = subprocess.run(kiosk_cmd(config, db, "run", "--source", "demo", "--store-demo-orders", "--headless",
+                                        "--size", "640x480", "--max-frames", "2700"),
+                              cwd=REPO, env=env, capture_output=True, text=True, timeout=WAIT_S)
+        assert done.returncode == 0, done.stderr[-2000:]
+        retries = [line for line in done.stderr.splitlines() if line.startswith("fleet: ")]
+        assert len(retries) == 1 and "cannot connect" in retries[0]  # one line, not one per retry
+        offline = subprocess.run(kiosk_cmd(config, db, "sync", "--once"), cwd=REPO, env=env,
+                                 capture_output=True, text=True, timeout=120)
+        assert offline.returncode == 1 and "still waiting" in offline.stderr
+    finally:
+        postgres.start()
+    sold = local_uids(db)
+    assert len(sold) >= 2  # it sold while the server was away
+    done = subprocess.run(kiosk_cmd(config, db, "sync", "--once"), cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert {uid for uid, k in central_orders(dsn) if k == "late-1"} == sold
