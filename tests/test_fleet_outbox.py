@@ -53,3 +53,36 @@ def test_a_version_1_database_gets_an_outbox_holding_its_earlier_orders(tmp_path
     assert (payload["uid"], payload["number"], payload["total_cents"], payload["lines"][0]["qty"]) == \
         ("old-1", "A-0001", 90, 2)
     assert json.dumps(payload)  # plain JSON
+
+
+class Fleet:
+    database, kiosk_id, sync_interval, heartbeat_interval, catalog_interval, batch = "host=unused", "k1", 1.0, 5.0, 60.0, 10
+
+
+def test_the_sync_thread_outlives_any_failure_and_says_each_new_one_once(tmp_path, monkeypatch, capsys):
+    """A bug-like failure (not a KioskError) must not end the relay silently: it is one line, then retries."""
+    import threading
+
+    from kiosk.fleet import sync as sync_module
+    from kiosk.fleet.sync import SyncWorker
+
+    calls = []
+    done = threading.Event()
+
+    def flaky(outbox, dsn, kiosk_id, batch):
+        calls.append(1)
+        if len(calls) <= 2:
+            raise RuntimeError("something unexpected\nwith two lines")
+        done.set()
+        return sync_module.SyncResult(0, 0)
+
+    monkeypatch.setattr(sync_module, "sync_once", flaky)
+    monkeypatch.setattr(sync_module, "BACKOFF", (0.01,))
+    monkeypatch.setattr(SyncWorker, "_beat", lambda self: None)
+    SQLiteOrderStore(tmp_path / "orders.db").close()
+    worker = SyncWorker(tmp_path / "orders.db", Fleet()).start()
+    assert done.wait(10)
+    worker.close()
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("fleet: ")]
+    assert lines[0] == "fleet: RuntimeError: something unexpected with two lines; retrying"
+    assert len([line for line in lines if "RuntimeError" in line]) == 1 and worker.failures == 0

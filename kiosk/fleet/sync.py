@@ -82,7 +82,11 @@ class Outbox:
             raise KioskError(f"outbox in {self.path}: {_reason(e)}") from None
 
     def last_order_at(self) -> str | None:
-        row = self._conn.execute("SELECT max(created_at) FROM orders").fetchone()
+        """When the newest order was stored (ISO 8601 UTC), else None."""
+        try:
+            row = self._conn.execute("SELECT max(created_at) FROM orders").fetchone()
+        except DB_ERRORS as e:
+            raise KioskError(f"outbox in {self.path}: {_reason(e)}") from None
         return row[0] if row else None
 
     def close(self) -> None:
@@ -172,11 +176,12 @@ class SyncWorker:
                 if self.failures:
                     print(f"fleet: the central database answers again ({f.kiosk_id})", file=sys.stderr)
                 self.failures, self.last_error = 0, None
-            except KioskError as e:
+            except Exception as e:  # noqa: BLE001 - the relay must outlive any one failure; the kiosk sells on
+                message = str(e) if isinstance(e, KioskError) else f"{type(e).__name__}: {' '.join(str(e).split())}"
                 self.failures += 1
-                if str(e) != self.last_error:  # one line per new problem, not one per retry
-                    print(f"fleet: {e}; retrying", file=sys.stderr)
-                self.last_error = str(e)
+                if message != self.last_error:  # one line per new problem, not one per retry
+                    print(f"fleet: {message}; retrying", file=sys.stderr)
+                self.last_error = message
                 wait = BACKOFF[min(self.failures, len(BACKOFF)) - 1]
             self._wake.wait(wait)
             self._wake.clear()
