@@ -77,7 +77,8 @@ EXPECTED_GOOD = {"test_plain", "test_runs_a_subprocess_marked", "test_uses_data_
 def test_unmarked_process_data_and_model_tests_fail_and_marked_ones_pass(tmp_path):
     suite = tmp_path / "suite"
     (suite / "tests").mkdir(parents=True)
-    (suite / "tests" / "conftest.py").write_text((REPO / "tests" / "conftest.py").read_text())
+    for name in ("conftest.py", "__init__.py", "pg.py"):  # the conftest and what it imports
+        (suite / "tests" / name).write_text((REPO / "tests" / name).read_text())
     (suite / "pytest.ini").write_text((REPO / "pytest.ini").read_text())
     (suite / "tests" / "test_throwaway.py").write_text(SUITE)
     data = tmp_path / "data"
