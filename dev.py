@@ -7,11 +7,13 @@
 Set-up is idempotent and quick when nothing changed: it creates .venv, installs
 requirements.txt (kiosk) or requirements-dev.txt (kiosk + training + tests) again only
 when the file changes, and builds models/hand_landmarker.task from the mediapipe 0.10.21
-wheel on PyPI.
+wheel on PyPI. For the tests it also installs Debian's Chromium (the back office's browser
+test) when it is missing and this is root with apt-get; otherwise that test skips.
 Stdlib only, so it runs before anything is installed.
 """
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -21,6 +23,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 STAMP = VENV / ".requirements.sha256"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def sh(*cmd: str) -> None:
@@ -45,11 +48,29 @@ def set_up(requirements: str) -> None:
     sh(str(PY), "main.py", "setup-model")
 
 
+def ensure_chromium() -> None:
+    """Debian's Chromium for the back office's browser test (Playwright drives it; no browser download)."""
+    if CHROMIUM.exists() or os.geteuid() != 0 or shutil.which("apt-get") is None:
+        return
+    print("Installing chromium (apt-get) for the browser test ...", file=sys.stderr)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]
+    done = subprocess.run(install, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:  # the package lists may be stale or absent (a fresh container)
+        subprocess.run(["apt-get", "update"], cwd=ROOT, env=env, capture_output=True)
+        done = subprocess.run(install, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        why = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        print(f"note: chromium not installed ({why}); the browser test will skip", file=sys.stderr)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("kiosk", "test", "setup"):
         print(__doc__, file=sys.stderr)
         return 2
     set_up("requirements-dev.txt" if argv[0] in ("test", "setup") else "requirements.txt")
+    if argv[0] in ("test", "setup"):
+        ensure_chromium()
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     if argv[0] == "kiosk":
         return subprocess.call([str(PY), "main.py", *argv[1:]], cwd=ROOT, env=env)
