@@ -241,7 +241,7 @@ def test_a_kiosk_killed_while_a_locked_database_keeps_its_paid_order_waiting_los
     while its save waits for that lock. The order was kept aside before the database was asked, so the
     restart (the lock gone) stores it exactly once and does not offer the paid cart again."""
     db, config = tmp_path / "orders.db", tmp_path / "kiosk.toml"
-    config.write_text("[payment]\nsimulated_delay = 2\n")
+    config.write_text("[payment]\nsimulated_delay = 20\n")  # time to take the lock first, even on a loaded machine
     first_events = tmp_path / "first.jsonl"
     holder: dict = {}
 
