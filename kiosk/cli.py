@@ -15,7 +15,7 @@ from pathlib import Path
 from kiosk.config import Config, find_config_file, load_config, parse_size
 from kiosk.errors import InputError, KioskError
 
-COMMANDS = ("run", "orders", "sync", "bench-sync", "layout", "screens", "extract-messages", "annotate", "setup-model", "transitions", "bench", "collect", "soak",
+COMMANDS = ("run", "orders", "sync", "backoffice", "bench-sync", "layout", "screens", "extract-messages", "annotate", "setup-model", "transitions", "bench", "collect", "soak",
             "train", "eval-gestures", "build-gesture-model", "make-scenario")
 
 
@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kiosk.tools import sync_bench
 
     sync_bench.add_parser(sub)
+    from kiosk.fleet import backoffice  # light: Flask, psycopg and waitress are imported when it runs
+
+    backoffice.add_parser(sub)
     toolkit.add_parsers(sub)
     return parser
 
@@ -330,6 +333,12 @@ def cmd_soak(args, config: Config) -> int:
     return soak(args, config)
 
 
+def cmd_backoffice(args, config: Config) -> int:
+    from kiosk.fleet.backoffice import cmd_backoffice as serve
+
+    return serve(args, config)
+
+
 def cmd_bench_sync(args, config: Config) -> int:
     from kiosk.tools.sync_bench import cmd_bench_sync as bench
 
@@ -378,6 +387,7 @@ COMMAND_FUNCTIONS = {
     "transitions": cmd_transitions,
     "bench": cmd_bench,
     "bench-sync": cmd_bench_sync,
+    "backoffice": cmd_backoffice,
     "collect": cmd_collect,
     "soak": cmd_soak,
     "train": cmd_train,
