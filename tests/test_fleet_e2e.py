@@ -98,6 +98,20 @@ def test_three_kiosks_lose_and_duplicate_nothing_through_a_server_outage_and_a_k
         mine = local_uids(dbs[kiosk])
         assert mine and {uid for uid, k in stored if k == kiosk} == mine, kiosk
     assert len(stored) == sum(len(local_uids(db)) for db in dbs.values()) >= 6
+    # ... and in the back office: its CSV of all kiosks lists each order once, under its kiosk
+    import csv
+    import io
+    import re
+
+    from kiosk.fleet.backoffice import create_app, hash_password
+
+    client = create_app(dsn, hash_password("e2e-password"), login_delay=0).test_client()
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"csrf": token, "password": "e2e-password", "next": "/orders"})
+    page = client.get("/orders.csv")
+    rows = list(csv.DictReader(io.StringIO(page.get_data(as_text=True))))
+    listed = {(r["order_id"], r["kiosk_id"]) for r in rows}  # one row per line: the set is the orders
+    assert page.status_code == 200 and listed == set(stored)
     # each kiosk sent its health and how people managed, counted from its own events
     from datetime import datetime, timedelta, timezone
 
