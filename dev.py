@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 STAMP = VENV / ".requirements.sha256"
-CHROMIUM = Path("/usr/bin/chromium")
+DEBIAN_PACKAGES = {"chromium": Path("/usr/bin/chromium"), "postgresql": Path("/usr/lib/postgresql")}
+"""Debian package -> what it installs that the tests look for (see ensure_test_packages)."""
 
 
 def sh(*cmd: str) -> None:
@@ -48,20 +49,23 @@ def set_up(requirements: str) -> None:
     sh(str(PY), "main.py", "setup-model")
 
 
-def ensure_chromium() -> None:
-    """Debian's Chromium for the back office's browser test (Playwright drives it; no browser download)."""
-    if CHROMIUM.exists() or os.geteuid() != 0 or shutil.which("apt-get") is None:
+def ensure_test_packages() -> None:
+    """Debian packages the tests use, installed when missing and we are root with apt-get: Chromium for
+    the back office's browser test (Playwright drives it; no browser download) and the PostgreSQL
+    server the fleet tests start a throwaway cluster of. Without them those tests skip, saying why."""
+    missing = [name for name, there in DEBIAN_PACKAGES.items() if not there.exists()]
+    if not missing or os.geteuid() != 0 or shutil.which("apt-get") is None:
         return
-    print("Installing chromium (apt-get) for the browser test ...", file=sys.stderr)
+    print(f"Installing {', '.join(missing)} (apt-get) for the tests ...", file=sys.stderr)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]
+    install = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
     done = subprocess.run(install, cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode != 0:  # the package lists may be stale or absent (a fresh container)
         subprocess.run(["apt-get", "update"], cwd=ROOT, env=env, capture_output=True)
         done = subprocess.run(install, cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         why = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        print(f"note: chromium not installed ({why}); the browser test will skip", file=sys.stderr)
+        print(f"note: {', '.join(missing)} not installed ({why}); the tests that need them will skip", file=sys.stderr)
 
 
 def main(argv: list[str]) -> int:
@@ -70,7 +74,7 @@ def main(argv: list[str]) -> int:
         return 2
     set_up("requirements-dev.txt" if argv[0] in ("test", "setup") else "requirements.txt")
     if argv[0] in ("test", "setup"):
-        ensure_chromium()
+        ensure_test_packages()
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     if argv[0] == "kiosk":
         return subprocess.call([str(PY), "main.py", *argv[1:]], cwd=ROOT, env=env)
