@@ -69,7 +69,7 @@ def test_the_sync_thread_outlives_any_failure_and_says_each_new_one_once(tmp_pat
     calls = []
     done = threading.Event()
 
-    def flaky(outbox, dsn, kiosk_id, batch):
+    def flaky(outbox, dsn, kiosk_id, batch, migrate=True):
         calls.append(1)
         if len(calls) <= 2:
             raise RuntimeError("something unexpected\nwith two lines")

@@ -102,15 +102,17 @@ class SyncResult:
 
 
 def sync_once(outbox: Outbox, dsn: str, kiosk_id: str, batch: int = 200,
-              connect: Callable | None = None) -> SyncResult:
+              connect: Callable | None = None, migrate: bool = True) -> SyncResult:
     """Send every pending order, `batch` per central transaction; raises KioskError if the server fails
-    (what was committed before stays sent)."""
+    (what was committed before stays sent). migrate: bring the central schema up to date first (the
+    worker does it at its first contact only)."""
     from kiosk.fleet import central
 
     conn = (connect or central.connect)(dsn)
     sent = 0
     try:
-        central.migrate(conn)
+        if migrate:
+            central.migrate(conn)
         while True:
             rows = outbox.pending(batch)
             if not rows:
@@ -143,6 +145,7 @@ class SyncWorker:
         self._stop = threading.Event()
         self.failures = 0
         self.last_error: str | None = None
+        self._migrated = False
         self._thread = threading.Thread(target=self._run, name="fleet-sync", daemon=True)
 
     def start(self) -> SyncWorker:
@@ -165,7 +168,8 @@ class SyncWorker:
         while not self._stop.is_set():
             wait = f.sync_interval if self.failures == 0 else BACKOFF[min(self.failures, len(BACKOFF)) - 1]
             try:
-                sync_once(self.outbox, f.database, f.kiosk_id, f.batch)
+                sync_once(self.outbox, f.database, f.kiosk_id, f.batch, migrate=not self._migrated)
+                self._migrated = True
                 now = self._clock()
                 if now >= next_beat:
                     self._beat()
