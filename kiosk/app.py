@@ -139,7 +139,6 @@ class App:
         self._tuning_note = ""
         self._draw_times: deque[float] = deque(maxlen=60)
         self._frame_times: deque[float] = deque(maxlen=60)
-        self._infer_ms = 0.0
 
     # The session's parts, for tools and tests that look at them.
     @property
@@ -170,14 +169,13 @@ class App:
         if self.p.resume is not None:  # the cart a crash interrupted, back where it was
             self.session.resume(self.p.resume, tracked.frame.t, tracked.frame.index)
             self.p.resume = None
-        if self.p.catalog_updates is not None and self.kiosk.screen is Screen.ATTRACT and self.kiosk.cart.is_empty:
+        if self.p.catalog_updates is not None and self.session.between_sessions:
             self._new_catalog(tracked)
         t0 = time.perf_counter()
         hud = self.session.step(tracked)
         t1 = time.perf_counter()
         self._shown = (tracked, hud)
         self._frame_times.append(tracked.frame.t)
-        self._infer_ms = round(float(tracked.infer_ms or 0.0), 1)
         self.redraw(tracked.frame.t)
         self.frames += 1
         if self.stats is not None:  # the vision thread's times travel in Tracked: merged here, on one thread
@@ -191,17 +189,18 @@ class App:
         if fresh is None:
             return
         version, catalog = fresh
-        if self.session.use_catalog(catalog):
-            self.p.catalog = self.effects.catalog = catalog
-            self.effects.log("catalog", tracked.frame.t, tracked.frame.index, version=version,
-                             items=len(catalog.items))
+        self.session.use_catalog(catalog)
+        self.p.catalog = self.effects.catalog = catalog
+        self.effects.log("catalog", tracked.frame.t, tracked.frame.index, version=version, items=len(catalog.items))
 
     def health(self) -> dict:
         """The kiosk's health for a fleet heartbeat (kiosk/fleet/sync.py), read by the sync thread: only values
         the UI thread replaces whole (floats, strings), so a read never sees half an update."""
         from kiosk import __version__
 
-        return {"version": __version__, "fps": round(rate(self._frame_times), 1), "tracking_ms": self._infer_ms,
+        shown = self._shown  # one read: the UI thread replaces the pair whole
+        infer_ms = round(float(shown[0].infer_ms or 0.0), 1) if shown is not None else 0.0
+        return {"version": __version__, "fps": round(rate(self._frame_times), 1), "tracking_ms": infer_ms,
                 "camera": "lost" if self.camera_message is not None else "ok"}
 
     def failure(self) -> KioskError | None:

@@ -135,20 +135,13 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
         return 0
     except PermissionError as e:  # a file the kiosk's user may not read or write: the deployment's to fix
-        print(f"error: {e.filename or 'a file'}: permission denied (the kiosk runs as {_user()})", file=sys.stderr)
+        from kiosk.files import user_name
+
+        print(f"error: {e.filename or 'a file'}: permission denied (the kiosk runs as {user_name()})", file=sys.stderr)
         return 2
     except OSError as e:  # the environment failed (a full disk, an I/O error): one line, and a restart may help
         print(f"error: {e.filename + ': ' if e.filename else ''}{e.strerror or e}", file=sys.stderr)
         return 1
-
-
-def _user() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return f"uid {os.getuid()}"
 
 
 # -- subcommands -------------------------------------------------------------------------

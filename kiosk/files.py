@@ -168,7 +168,8 @@ MAX_IMAGE_BYTES = 64 * 1024 * 1024
 """An image file larger than this is not read (a 40 MP JPEG is about 20 MB)."""
 
 
-def _user() -> str:
+def user_name() -> str:
+    """Who the kiosk runs as, for "permission denied" lines: the login name, else the uid."""
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name and no passwd entry: say the uid
@@ -179,7 +180,7 @@ def _refusal(what: str, path: Path, e: OSError):
     if isinstance(e, FileNotFoundError):
         return InputError(f"{what} {path}: file not found")
     if isinstance(e, PermissionError):
-        return InputError(f"{what} {path}: permission denied (the kiosk runs as user {_user()!r})")
+        return InputError(f"{what} {path}: permission denied (the kiosk runs as user {user_name()!r})")
     return InputError(f"{what} {path}: cannot read ({e.strerror or e})")
 
 

@@ -50,8 +50,9 @@ class Quality:
         self._no_hand_since: float | None = None
         self._lost_counted = False
 
-    def _figures(self) -> dict:
-        day = self._day()
+    def _figures(self, day: str | None = None) -> dict:
+        """The figures of `day` (default: today), made when first needed."""
+        day = self._day() if day is None else day
         if day not in self._days:
             self._days[day] = {"sessions": 0, "purchases": 0, "abandoned": 0, "abandoned_on": {},
                                "first_click_median_s": None, "quick_undos": 0, "dwell_uses": 0, "hand_lost": 0}
@@ -106,9 +107,9 @@ class Quality:
     def _click(self, target: str, t: float) -> None:
         if self._awaiting_first_click and self._hand_since_attract is not None:
             day = self._day()
-            self._figures()
-            self._first_clicks[day].append(t - self._hand_since_attract)
-            self._days[day]["first_click_median_s"] = round(statistics.median(self._first_clicks[day]), 2)
+            figures, clicks = self._figures(day), self._first_clicks[day]
+            clicks.append(t - self._hand_since_attract)
+            figures["first_click_median_s"] = round(statistics.median(clicks), 2)
             self._awaiting_first_click = False
         if target in UNDO_TARGETS or target.startswith(UNDO_PREFIXES):
             self._undo(t)

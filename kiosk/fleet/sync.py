@@ -101,14 +101,13 @@ class SyncResult:
     """Orders still waiting here."""
 
 
-def sync_once(outbox: Outbox, dsn: str, kiosk_id: str, batch: int = 200,
-              connect: Callable | None = None, migrate: bool = True) -> SyncResult:
+def sync_once(outbox: Outbox, dsn: str, kiosk_id: str, batch: int = 200, migrate: bool = True) -> SyncResult:
     """Send every pending order, `batch` per central transaction; raises KioskError if the server fails
     (what was committed before stays sent). migrate: bring the central schema up to date first (the
     worker does it at its first contact only)."""
     from kiosk.fleet import central
 
-    conn = (connect or central.connect)(dsn)
+    conn = central.connect(dsn)
     sent = 0
     try:
         if migrate:
@@ -166,7 +165,7 @@ class SyncWorker:
         f = self.fleet
         next_beat = next_catalog = self._clock()
         while not self._stop.is_set():
-            wait = f.sync_interval if self.failures == 0 else BACKOFF[min(self.failures, len(BACKOFF)) - 1]
+            wait = f.sync_interval
             try:
                 sync_once(self.outbox, f.database, f.kiosk_id, f.batch, migrate=not self._migrated)
                 self._migrated = True

@@ -74,14 +74,17 @@ class Session:
         return Kiosk(catalog, self._timings, self._new_uid, pages.page_size, pages.columns, pages.cart_rows,
                      self.ui.practice, self.ui.language)
 
-    def use_catalog(self, catalog: Catalog) -> bool:
-        """Sell from a new catalog (a fleet's central one) from the next session on; only between sessions
-        (the attract screen, an empty cart), so a cart in progress never changes under the shopper.
-        -> whether it was taken now."""
-        if self.kiosk.screen is not Screen.ATTRACT or not self.kiosk.cart.is_empty:
-            return False
+    @property
+    def between_sessions(self) -> bool:
+        """The attract screen with an empty cart: nobody is shopping."""
+        return self.kiosk.screen is Screen.ATTRACT and self.kiosk.cart.is_empty
+
+    def use_catalog(self, catalog: Catalog) -> None:
+        """Sell from a new catalog (a fleet's central one) from the next session on. Only between sessions,
+        so a cart in progress never changes under the shopper."""
+        if not self.between_sessions:
+            raise RuntimeError("a new catalog is taken between sessions only")
         self.catalog, self.kiosk, self._layout = catalog, self._new_kiosk(catalog), None
-        return True
 
     def layout(self) -> Layout:
         """The current screen's layout (both drawn and hit-tested), rebuilt only when the view changes."""

@@ -44,9 +44,6 @@ _OUTBOX = """CREATE TABLE outbox (
 marked sent once that database has it. A kiosk without [fleet] sends nothing; one that joins a fleet
 later sends its earlier orders too, so the chain's figures are whole."""
 
-_UPGRADES = {1: (_OUTBOX,)}
-"""Statements that take a file from schema version N to N + 1."""
-
 _SCHEMA = (
     """CREATE TABLE orders (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -200,19 +197,23 @@ class SQLiteOrderStore:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif version < SCHEMA_VERSION:
                 for step in range(version, SCHEMA_VERSION):
-                    for statement in _UPGRADES[step]:
-                        conn.execute(statement)
-                    if step == 1:  # the orders stored before the outbox existed are queued too
-                        rows = conn.execute("SELECT id, uid, created_at, currency, total_cents FROM orders"
-                                            " ORDER BY id").fetchall()
-                        for row in rows:
-                            self._queue(self._build(row))
+                    self._UPGRADES[step](self)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+    def _upgrade_1_to_2(self) -> None:
+        """The outbox, holding the orders stored before it existed too (inside _migrate's transaction)."""
+        conn = self._db()
+        conn.execute(_OUTBOX)
+        for row in conn.execute("SELECT id, uid, created_at, currency, total_cents FROM orders ORDER BY id").fetchall():
+            self._queue(self._build(row))
+
+    _UPGRADES = {1: _upgrade_1_to_2}
+    """Schema version N -> the method that takes a file to N + 1."""
 
     def _queue(self, stored: StoredOrder) -> None:
         """Queue a stored order in the outbox (inside the caller's transaction)."""

@@ -71,6 +71,8 @@ class StoreWriter:
 
     def errors(self) -> list[str]:
         """Journal failures since the last call, one line each (the kiosk logs them and goes on)."""
+        if not self._errors:  # the usual frame: nothing to report, nothing allocated
+            return []
         with self._cond:
             errors, self._errors = self._errors, []
             return errors
